@@ -1,0 +1,40 @@
+/**
+ * A display that updates in place: the first {@link LiveDisplay.update} adds an output, every
+ * later one replaces it (Jupyter's `display_id` and `update_display_data`). Progress bars and
+ * live loss curves are built on it.
+ *
+ * @module
+ */
+import { type DisplaySink, displaySink } from "./sink.ts";
+import { toBundle } from "./show.ts";
+
+/** One output area that is replaced on every update. */
+export class LiveDisplay {
+  /** The Jupyter display id (unique per live display). */
+  readonly id: string = crypto.randomUUID();
+  #shown = false;
+
+  /** @param sink where to send it; default the current sink (the kernel, or the console). */
+  constructor(private readonly sink?: DisplaySink) {}
+
+  /** Show `value` (anything `show()` accepts) in this display's place. */
+  async update(value: unknown): Promise<void> {
+    const sink = this.sink ?? displaySink();
+    await sink.display(toBundle(value), { displayId: this.id, update: this.#shown });
+    this.#shown = true;
+    await new Promise((resolve) => setTimeout(resolve, 0));
+  }
+}
+
+/** Decides when a frequently called update is worth sending (at most every `intervalMs`). */
+export class Throttle {
+  #last = -Infinity;
+  /** @param intervalMs least time between two sends */
+  constructor(readonly intervalMs: number) {}
+  /** True (and restarts the interval) when `intervalMs` has passed since the last true. */
+  due(now: number = performance.now()): boolean {
+    if (now - this.#last < this.intervalMs) return false;
+    this.#last = now;
+    return true;
+  }
+}
