@@ -122,10 +122,10 @@ async def execute(path: Path, out: Path, rerun_out: Path | None, timeout: int, k
         return 2
     except CellFailure as failure:
         nbformat.write(nb, out)
-        where = "on the second run in the same kernel" if client.pass_name else ""
+        where = ", on the second run in the same kernel" if client.pass_name else ""
         print(
             f"\nError in {path}, cell {failure.index + 1} of {len(nb.cells)} "
-            f"(code cell {client.code_seen} of {client.code_total}) {where}:\n"
+            f"(code cell {client.code_seen} of {client.code_total}){where}:\n"
             f"  {first_line(failure.cell.source)}\n\n{error_text(failure.cell, str(failure))}",
             file=sys.stderr,
         )

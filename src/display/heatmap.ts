@@ -25,7 +25,7 @@ export interface HeatmapOptions {
   /** Label of the colour legend (e.g. "weight"); default none. */
   valueLabel?: string;
   /** Colour scheme name of Plot (d3-scale-chromatic), default "blues". */
-  scheme?: string;
+  scheme?: Plot.ColorScheme;
   /** Value range of the colours, default [min, max] of the matrix. */
   domain?: [number, number];
   /** Write each value in its cell with this many decimals; default: only for small matrices. */

@@ -13,7 +13,7 @@ export interface TableOptions {
   caption?: string;
   /** Show at most this many rows, then a "… N more rows" line (default 50). */
   maxRows?: number;
-  /** Decimals of non-integer numbers (default 4). */
+  /** Decimals of non-integer numbers (default 4). Integers of 5 or more digits get thousands separators. */
   digits?: number;
 }
 
@@ -86,7 +86,8 @@ export function table(
 
 function formatCell(value: unknown, digits: number): string {
   if (typeof value === "number") {
-    return Number.isInteger(value) ? value.toLocaleString("en-US") : value.toFixed(digits);
+    if (!Number.isInteger(value)) return value.toFixed(digits);
+    return Math.abs(value) >= 10_000 ? value.toLocaleString("en-US") : String(value);
   }
   if (typeof value === "string") return visibleWhitespace(value);
   if (value === undefined || value === null) return "";

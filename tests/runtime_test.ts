@@ -1,0 +1,178 @@
+import * as tf from "@tensorflow/tfjs";
+import {
+  assert,
+  assertAlmostEquals,
+  assertEquals,
+  assertNotEquals,
+  assertThrows,
+} from "./assert.ts";
+import {
+  DEFAULT_SEED,
+  initCourse,
+  QUICK_ENV,
+  quickMode,
+  Random,
+  rng,
+  setSeed,
+} from "../src/mod.ts";
+
+Deno.test("initCourse selects wasm, and a second call is harmless", async () => {
+  const first = await initCourse();
+  assertEquals(first.backend, "wasm");
+  assertEquals(first.seed, DEFAULT_SEED);
+  const kernels = tf.getKernelsForBackend("wasm").length;
+  const tensors = tf.memory().numTensors;
+  const warnings: unknown[] = [];
+  const warn = console.warn;
+  console.warn = (...args: unknown[]) => warnings.push(args);
+  try {
+    const second = await initCourse();
+    assertEquals(second, first);
+  } finally {
+    console.warn = warn;
+  }
+  assertEquals(warnings, [], "a second initCourse warned (duplicate kernel registration?)");
+  assertEquals(tf.getKernelsForBackend("wasm").length, kernels);
+  assertEquals(tf.memory().numTensors, tensors);
+  assertEquals(tf.getBackend(), "wasm");
+});
+
+Deno.test("initCourse rejects an unknown backend with a clear message", async () => {
+  let message = "";
+  try {
+    await initCourse({ backend: "webgpu" as "wasm" });
+  } catch (error) {
+    message = (error as Error).message;
+  }
+  assertEquals(message, 'backend must be "wasm" or "cpu", got "webgpu"');
+});
+
+/** Loss = Σ gather(table, indices, axis) ⊙ weights, so dLoss/dtable scatters the weights. */
+function gatherGradient(backend: string, indices: number[] | number[][], axis: number): number[] {
+  return tf.tidy(() => {
+    const previous = tf.getBackend();
+    tf.setBackend(backend);
+    try {
+      const table = tf.tensor2d(Array.from({ length: 30 }, (_, i) => Math.sin(i)), [6, 5]);
+      const idx = tf.tensor(indices, undefined, "int32");
+      const probe = tf.gather(table, idx, axis);
+      const weights = tf.range(1, probe.size + 1).reshape(probe.shape);
+      const grad = tf.grad((t: tf.Tensor) => tf.gather(t, idx, axis).mul(weights).sum())(table);
+      return Array.from(grad.dataSync());
+    } finally {
+      tf.setBackend(previous);
+    }
+  });
+}
+
+Deno.test("the gradient of tf.gather (UnsortedSegmentSum) on wasm equals the cpu one", async () => {
+  await initCourse();
+  const cases: [number[] | number[][], number][] = [
+    [[1, 2, 2, 5, 1], 0], // repeated rows, as in an embedding lookup
+    [[[0, 3, 3], [5, 0, 2]], 0], // a (B, T) batch of token ids
+    [[4, 0, 4], 1], // along columns: the gradient transposes around the segment sum
+    [[], 0], // nothing gathered: zero gradient
+  ];
+  for (const [indices, axis] of cases) {
+    const wasm = gatherGradient("wasm", indices, axis);
+    const cpu = gatherGradient("cpu", indices, axis);
+    assertEquals(wasm, cpu, `indices ${JSON.stringify(indices)}, axis ${axis}`);
+  }
+  // Hand-computed: rows 1 and 2 of the table receive the weights of the picks that chose them.
+  const grad = gatherGradient("wasm", [2, 2], 0); // weights 1..5 for pick 0, 6..10 for pick 1
+  assertEquals(grad.slice(10, 15), [7, 9, 11, 13, 15]);
+  assertEquals(grad.filter((g) => g !== 0).length, 5);
+});
+
+Deno.test("UnsortedSegmentSum on wasm: known sums, dropped out-of-range ids, int32", async () => {
+  await initCourse();
+  const before = tf.memory().numTensors;
+  const [sums, shape, ints, intType] = tf.tidy(() => {
+    const x = tf.tensor2d([[1, 2], [3, 4], [5, 6], [7, 8]]);
+    const out = tf.unsortedSegmentSum(x, tf.tensor1d([2, 0, 2, 7], "int32"), 3);
+    const i = tf.unsortedSegmentSum(
+      tf.tensor1d([1, 2, 3], "int32"),
+      tf.tensor1d([1, 1, 0], "int32"),
+      2,
+    );
+    return [Array.from(out.dataSync()), out.shape, Array.from(i.dataSync()), i.dtype];
+  });
+  assertEquals(shape, [3, 2]);
+  assertEquals(sums, [3, 4, 0, 0, 6, 8]); // row 0 ← x[1]; row 2 ← x[0] + x[2]; id 7 dropped
+  assertEquals(intType, "int32");
+  assertEquals(ints, [3, 3]);
+  assertEquals(tf.memory().numTensors, before);
+});
+
+Deno.test("the cpu backend prints no 'install tfjs-node' banner", async () => {
+  const script = `
+    import * as tf from "@tensorflow/tfjs";
+    import { initCourse } from "./src/mod.ts";
+    const runtime = await initCourse({ backend: "cpu" });
+    tf.tensor([1, 2, 3]).square().dataSync();
+    console.log("backend", runtime.backend);`;
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["eval", "--ext=ts", script],
+    cwd: new URL("..", import.meta.url),
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const text = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
+  assertEquals(out.code, 0, text);
+  assert(text.includes("backend cpu"), text);
+  assert(!/tfjs-node|looks like you are running/i.test(text), `banner printed:\n${text}`);
+});
+
+Deno.test("Random: a seed fixes the sequence; values in range; normal has mean 0, variance 1", () => {
+  const a = new Random(42);
+  const b = new Random(42);
+  const first = Array.from({ length: 5 }, () => a.next());
+  assertEquals(Array.from({ length: 5 }, () => b.next()), first);
+  assertNotEquals(Array.from({ length: 5 }, () => new Random(43).next()), first);
+  a.reseed(42);
+  assertEquals(a.next(), first[0]);
+  const r = new Random(7);
+  const ints = Array.from({ length: 10_000 }, () => r.int(6));
+  assert(ints.every((i) => Number.isInteger(i) && i >= 0 && i < 6));
+  assertEquals(new Set(ints).size, 6);
+  const xs = Array.from({ length: 20_000 }, () => r.normal());
+  const mean = xs.reduce((s, x) => s + x, 0) / xs.length;
+  const variance = xs.reduce((s, x) => s + (x - mean) ** 2, 0) / xs.length;
+  assertAlmostEquals(mean, 0, 0.03);
+  assertAlmostEquals(variance, 1, 0.05);
+  const items = Array.from({ length: 50 }, (_, i) => i);
+  const shuffled = r.shuffle([...items]);
+  assertNotEquals(shuffled, items);
+  assertEquals([...shuffled].sort((p, q) => p - q), items);
+});
+
+Deno.test("setSeed makes tfjs random ops seeded through rng repeat", () => {
+  const draw = () => {
+    setSeed(99);
+    return tf.tidy(() =>
+      Array.from(tf.randomNormal([4], 0, 1, "float32", rng.tfSeed()).dataSync())
+    );
+  };
+  assertEquals(draw(), draw());
+});
+
+Deno.test("Random rejects bad arguments with messages that say what was expected", () => {
+  const r = new Random(1);
+  assertThrows(() => r.int(0), /^int\(n\) needs a positive integer n, got 0$/);
+  assertThrows(() => r.reseed(NaN), /seed must be a finite number, got NaN/);
+});
+
+Deno.test("quickMode follows COURSE_QUICK", () => {
+  const saved = Deno.env.get(QUICK_ENV);
+  try {
+    Deno.env.set(QUICK_ENV, "1");
+    assert(quickMode());
+    Deno.env.set(QUICK_ENV, "0");
+    assert(!quickMode());
+    Deno.env.delete(QUICK_ENV);
+    assert(!quickMode());
+  } finally {
+    if (saved === undefined) Deno.env.delete(QUICK_ENV);
+    else Deno.env.set(QUICK_ENV, saved);
+  }
+});
