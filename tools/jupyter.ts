@@ -47,7 +47,10 @@ async function pythonCandidates(): Promise<string[]> {
 /** A Python interpreter that can run notebooks (has nbclient and jupyter_client), or undefined. */
 export async function findJupyterPython(): Promise<string | undefined> {
   for (const python of await pythonCandidates()) {
-    const probe = await capture(python, ["-c", "import nbclient, nbformat, jupyter_client"]);
+    const probe = await capture(python, [
+      "-c",
+      "from nbclient import NotebookClient; import nbformat, jupyter_client",
+    ]);
     if (probe?.code === 0) return python;
   }
   return undefined;
