@@ -4,7 +4,9 @@
  * Layers, lowest first (a layer imports only from layers before it):
  * - `runtime/`: TensorFlow.js set-up, seeded randomness, quick mode;
  * - `display/`: `show()`, plots, heatmaps, tables, tensors, live displays;
- * - `data/`: the data sets, from npm packages.
+ * - `data/`: the data sets, from npm packages;
+ * - `tokenizers/`: text ↔ token ids (characters, words, BPE, GPT-2's byte-level BPE, WordPiece);
+ * - `nn/`: the layers of a transformer (embeddings, positions, …); no display, no data.
  *
  * @module
  */
@@ -50,3 +52,50 @@ export { cmuDict, cmuDictSplit, type Pronunciation } from "./data/cmudict.ts";
 export { firstNames, firstNamesSplit, type NameList } from "./data/first_names.ts";
 export { holdOutEveryNth, type Split, splitText } from "./data/split.ts";
 export { packageDir, readPackageText } from "./data/package_files.ts";
+
+export {
+  type EncodeOptions,
+  escapeRegExp,
+  type SpecialMode,
+  Tokenizer,
+  type TokenizerJSON,
+} from "./tokenizers/tokenizer.ts";
+export { showBytes, utf8Bytes, utf8Text } from "./tokenizers/bytes.ts";
+export {
+  countChunks,
+  type LearnedMerges,
+  learnMerges,
+  type Merge,
+  type MergeScore,
+  type MergeTraining,
+} from "./tokenizers/merge_trainer.ts";
+export { CharTokenizer } from "./tokenizers/char.ts";
+export {
+  UNKNOWN_WORD,
+  WORD_PATTERN,
+  WordTokenizer,
+  type WordTrainOptions,
+} from "./tokenizers/word.ts";
+export {
+  type BpeOptions,
+  BpeTokenizer,
+  type BpeTrainOptions,
+  CHUNK_PATTERN,
+} from "./tokenizers/bpe.ts";
+export { ByteBpeTokenizer, END_OF_TEXT, GPT2_PATTERN } from "./tokenizers/byte_bpe.ts";
+export {
+  WORDPIECE_SPECIAL,
+  WORDPIECE_WORDS,
+  type WordPieceOptions,
+  WordPieceTokenizer,
+  type WordPieceTrainOptions,
+} from "./tokenizers/wordpiece.ts";
+export { loadTokenizer, tokenizerFromJSON } from "./tokenizers/load.ts";
+
+export { Embedding, type EmbeddingOptions } from "./nn/embedding.ts";
+export {
+  LearnedPositions,
+  sinusoidalEncoding,
+  sinusoidalFrequencies,
+  sinusoidalShift,
+} from "./nn/positional.ts";

@@ -1,0 +1,64 @@
+/**
+ * Token embeddings: a learned table with one vector per token id.
+ *
+ * Looking up row `id` of the table is the same as multiplying a one-hot vector (all zeros, a 1
+ * at `id`) by the table, but costs a copy instead of a matrix product. During training, the
+ * gradient flows back only into the rows that were looked up.
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs";
+import { rng } from "../runtime/random.ts";
+
+/** Options of {@link Embedding}. */
+export interface EmbeddingOptions {
+  /** Standard deviation of the normal initialisation (default 0.02, as GPT-2). */
+  initStd?: number;
+}
+
+/** A trainable `(vocabSize, dim)` lookup table. */
+export class Embedding {
+  /** The table, `(V, C)`. */
+  readonly table: tf.Variable;
+
+  constructor(readonly vocabSize: number, readonly dim: number, options: EmbeddingOptions = {}) {
+    for (const [name, value] of [["vocabSize", vocabSize], ["dim", dim]] as const) {
+      if (!Number.isInteger(value) || value <= 0) {
+        throw new RangeError(`Embedding ${name} must be a positive integer, got ${value}`);
+      }
+    }
+    const init = tf.randomNormal(
+      [vocabSize, dim],
+      0,
+      options.initStd ?? 0.02,
+      "float32",
+      rng.tfSeed(),
+    );
+    this.table = tf.variable(init, true); // tfjs names it uniquely, so a re-run cell can make another
+    init.dispose();
+  }
+
+  /**
+   * Look up ids: `(...)` int32 → `(..., C)`; a `(B, T)` batch of ids gives `(B, T, C)`.
+   * Ids given as arrays are checked to lie in `[0, vocabSize)`.
+   */
+  apply(ids: tf.Tensor | number[] | number[][]): tf.Tensor {
+    if (Array.isArray(ids)) {
+      const flat = (ids as (number | number[])[]).flat();
+      const bad = flat.findIndex((id) => !Number.isInteger(id) || id < 0 || id >= this.vocabSize);
+      if (bad >= 0) {
+        throw new RangeError(
+          `token id ${flat[bad]} (position ${bad}) is outside [0, ${this.vocabSize})`,
+        );
+      }
+      return tf.tidy(() => tf.gather(this.table, tf.tensor(ids, undefined, "int32")));
+    }
+    if (ids.dtype !== "int32") throw new TypeError(`token ids must be int32, got ${ids.dtype}`);
+    return tf.gather(this.table, ids);
+  }
+
+  /** Free the table. */
+  dispose(): void {
+    this.table.dispose();
+  }
+}

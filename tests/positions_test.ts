@@ -1,0 +1,103 @@
+import * as tf from "@tensorflow/tfjs";
+import { assert, assertAlmostEquals, assertEquals, assertThrows } from "./assert.ts";
+import {
+  Embedding,
+  initCourse,
+  LearnedPositions,
+  setSeed,
+  sinusoidalEncoding,
+  sinusoidalFrequencies,
+  sinusoidalShift,
+} from "../src/mod.ts";
+
+await initCourse();
+
+Deno.test("sinusoidal encoding: hand-computed values", () => {
+  const pe = sinusoidalEncoding(3, 4);
+  const rows = pe.arraySync();
+  pe.dispose();
+  // ω = [1, 10000^(-2/4) = 0.01]; PE(pos) = [sin(pos), cos(pos), sin(0.01 pos), cos(0.01 pos)]
+  const expected = [
+    [0, 1, 0, 1],
+    [0.841471, 0.540302, 0.0099998, 0.99995],
+    [0.909297, -0.416147, 0.0199987, 0.9998],
+  ];
+  rows.forEach((row, p) =>
+    row.forEach((v, i) => assertAlmostEquals(v, expected[p][i], 1e-5, `PE(${p}, ${i})`))
+  );
+  assertEquals(sinusoidalFrequencies(8).map((w) => Number(w.toPrecision(6))), [
+    1,
+    0.1,
+    0.01,
+    0.001,
+  ]);
+});
+
+Deno.test("sinusoidal encoding: PE(pos + k) = M_k · PE(pos) for every position", () => {
+  const before = tf.memory().numTensors;
+  const dim = 16;
+  const pe = sinusoidalEncoding(80, dim);
+  for (const k of [1, 5, 17]) {
+    const error = tf.tidy(() => {
+      const shifted = pe.slice([0, 0], [80 - k, dim]).matMul(sinusoidalShift(k, dim), false, true);
+      return tf.max(tf.abs(shifted.sub(pe.slice([k, 0], [80 - k, dim])))).dataSync()[0];
+    });
+    assert(error < 1e-4, `k = ${k}: largest error ${error}`);
+  }
+  pe.dispose();
+  assertEquals(tf.memory().numTensors, before);
+  assertThrows(() => sinusoidalEncoding(4, 5), /even, positive dimension; got 5/);
+});
+
+Deno.test("embedding lookup equals one-hot × matrix", () => {
+  const before = tf.memory().numTensors;
+  setSeed(3);
+  const emb = new Embedding(7, 5);
+  const [lookup, product] = tf.tidy(() => {
+    const ids = tf.tensor2d([[1, 3, 3], [0, 6, 1]], undefined, "int32"); // (B=2, T=3)
+    const looked = emb.apply(ids); // (2, 3, 5)
+    const oneHot = tf.oneHot(ids, 7).toFloat(); // (2, 3, 7)
+    const multiplied = oneHot.reshape([6, 7]).matMul(emb.table).reshape([2, 3, 5]);
+    return [looked.arraySync(), multiplied.arraySync()];
+  });
+  assertEquals(lookup, product);
+  emb.dispose();
+  assertEquals(tf.memory().numTensors, before);
+});
+
+Deno.test("embedding trains on wasm: gradients reach only the rows looked up", () => {
+  assertEquals(tf.getBackend(), "wasm");
+  setSeed(4);
+  const emb = new Embedding(6, 3);
+  const ids = tf.tensor1d([1, 4, 4], "int32");
+  const target = tf.tensor2d([[1, 0, 0], [0, 1, 0], [0, 1, 0]]);
+  const loss = () => tf.losses.meanSquaredError(target, emb.apply(ids)) as tf.Scalar;
+  const { grads } = tf.variableGrads(loss, [emb.table]);
+  const rows = (grads[emb.table.name].arraySync() as number[][]).map((r) => r.some((g) => g !== 0));
+  assertEquals(rows, [false, true, false, false, true, false]);
+  tf.dispose(grads);
+  const optimizer = tf.train.sgd(1);
+  const first = tf.tidy(() => loss().dataSync()[0]);
+  for (let step = 0; step < 50; step++) tf.tidy(() => void optimizer.minimize(loss));
+  const last = tf.tidy(() => loss().dataSync()[0]);
+  assert(last < first / 100, `loss ${first} → ${last}`);
+  tf.dispose([ids, target]);
+  optimizer.dispose();
+  emb.dispose();
+});
+
+Deno.test("embedding and learned positions check their arguments", () => {
+  const emb = new Embedding(4, 2);
+  assertThrows(() => emb.apply([0, 4]), /token id 4 \(position 1\) is outside \[0, 4\)/);
+  const floats = tf.tensor1d([0, 1]);
+  assertThrows(() => emb.apply(floats), /token ids must be int32, got float32/);
+  floats.dispose();
+  emb.dispose();
+  assertThrows(() => new Embedding(0, 3), /vocabSize must be a positive integer, got 0/);
+  const positions = new LearnedPositions(8, 4);
+  const p = positions.apply(5);
+  assertEquals(p.shape, [5, 4]);
+  p.dispose();
+  assertThrows(() => positions.apply(9), /sequence length 9 is outside 1 … 8/);
+  positions.dispose();
+});
