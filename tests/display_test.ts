@@ -196,6 +196,13 @@ Deno.test("LiveDisplay: first a display, then updates of the same display id", a
   assert(new LiveDisplay(sink).id !== live.id, "two live displays share an id");
 });
 
+Deno.test("LiveDisplay: updates started before the first is sent still update one output", async () => {
+  const sink = new RecordingSink();
+  const live = new LiveDisplay(sink);
+  await Promise.all([live.update("a"), live.update("b"), live.update("c")]); // not awaited in turn
+  assertEquals(sink.messages.map((m) => m.options.update ?? false), [false, true, true]);
+});
+
 Deno.test("ProgressBar: throttled redraws, the last state always drawn", async () => {
   const sink = new RecordingSink();
   const bar = new ProgressBar(1000, { label: "work", sink, intervalMs: 60_000 });

@@ -9,6 +9,7 @@ import {
   loadTokenizer,
   mobyDick,
   Random,
+  showBytes,
   type Tokenizer,
   tokenizerFromJSON,
   utf8Bytes,
@@ -56,7 +57,7 @@ Deno.test("BPE learns merges from pair frequencies (the low/lower/lowest example
     7,
   ]]);
   // Chunks "low" ×1, " low" ×2, " lower" ×2, " lowest" ×1 over 8 characters. By hand: l-o 6 and
-  // o-w 6 (a tie: the smaller pair first), then " "+"low" 5, " low"+"e" 3, " lowe"+"r" 2; every
+  // o-w 6 (a tie: alphabetically first pair first), then " "+"low" 5, " low"+"e" 3, " lowe"+"r" 2; every
   // pair left occurs once, below the minimum of 2, so training stops at 13 tokens.
   const learned: string[] = [];
   const bpe = BpeTokenizer.train("low low low lower lower lowest", 20, {
@@ -162,6 +163,13 @@ Deno.test("byte-level: a lone surrogate becomes U+FFFD, as TextEncoder does", ()
     assertEquals(utf8Bytes(s), String.fromCharCode(...new TextEncoder().encode(s)));
     assertEquals(gpt2.decode(gpt2.encode(s)), s.replace(/[\ud800-\udfff]/g, "\ufffd"));
   }
+});
+
+Deno.test("showBytes: whole characters as text, stray bytes as \\xNN, whitespace visible", () => {
+  assertEquals(showBytes(" \xf0\x9f"), "␣\\xf0\\x9f");
+  assertEquals(showBytes(utf8Bytes("白鯨 🐳\n")), "白鯨␣🐳⏎");
+  assertEquals(showBytes("\xe7\x99"), "\\xe7\\x99");
+  assertEquals(gpt2.tokenize("Moby 🐳"), ["M", "oby", "␣\\xf0\\x9f", "\\x90", "\\xb3"]);
 });
 
 Deno.test("decoding an id outside the vocabulary names it", () => {

@@ -63,7 +63,7 @@ export function heatmap(
   const marginTop = 12 + 6 * Math.min(longest(colLabels), 12) + (options.colLabel ? 14 : 0);
   const middle = (domain[0] + domain[1]) / 2;
   const marks: Plot.Markish[] = [
-    Plot.cell(cells, { x: "c", y: "r", fill: "value", inset: 0.5 }),
+    Plot.cell(cells, { x: "c", y: "r", fill: "value", inset: cell >= 12 ? 0.5 : 0 }),
   ];
   if (digits !== false) {
     marks.push(

@@ -20,8 +20,9 @@ export class LiveDisplay {
   /** Show `value` (anything `show()` accepts) in this display's place. */
   async update(value: unknown): Promise<void> {
     const sink = this.sink ?? displaySink();
-    await sink.display(toBundle(value), { displayId: this.id, update: this.#shown });
-    this.#shown = true;
+    const update = this.#shown;
+    this.#shown = true; // before awaiting: an update started meanwhile must not add a second output
+    await sink.display(toBundle(value), { displayId: this.id, update });
     await new Promise((resolve) => setTimeout(resolve, 0));
   }
 }

@@ -31,12 +31,22 @@ const TEXT_STYLES: Record<string, { size: number; line: number; weight: string; 
 };
 const SWATCH = 15;
 const CHAR_WIDTH = 6; // approximate advance of a 10px sans-serif character
+const PADDING = 12; // left and right margin of the whole image
 
 /** Turn the element that `Plot.plot` (or a Plot legend) returned into an {@link SvgView}. */
 export function svgFromElement(element: Element): SvgView {
   const parts = element.tagName.toUpperCase() === "FIGURE" ? [...element.children] : [element];
-  const width = Math.max(
-    ...parts.map((p) => p.tagName.toUpperCase() === "SVG" ? numberAttr(p, "width", 0) : 0),
+  // Wide enough for every chart and every line of text, with a margin on both sides so that
+  // labels centred on the first and last ticks (a colour ramp's ends) are not cut off.
+  const width = 2 * PADDING + Math.max(
+    ...parts.map((p) => {
+      const tag = p.tagName.toUpperCase();
+      if (tag === "SVG") return numberAttr(p, "width", 0);
+      if (tag in TEXT_STYLES) {
+        return (p.textContent ?? "").trim().length * TEXT_STYLES[tag].size * 0.6;
+      }
+      return 0;
+    }),
     320,
   );
   const body: string[] = [];
@@ -45,7 +55,8 @@ export function svgFromElement(element: Element): SvgView {
   for (const part of parts) {
     const tag = part.tagName.toUpperCase();
     if (tag === "SVG") {
-      part.setAttribute("x", "0");
+      part.setAttribute("x", String(PADDING));
+      part.setAttribute("overflow", "visible"); // Plot asks for it in CSS, which not every viewer applies
       part.setAttribute("y", String(y));
       body.push(part.outerHTML);
       y += numberAttr(part, "height", 0) + 4;
@@ -54,7 +65,7 @@ export function svgFromElement(element: Element): SvgView {
       const text = (part.textContent ?? "").trim();
       if (tag === "H2" && title === "") title = text;
       body.push(
-        `<text x="0" y="${y + style.line - 6}" font-size="${style.size}" ` +
+        `<text x="${PADDING}" y="${y + style.line - 6}" font-size="${style.size}" ` +
           `font-weight="${style.weight}" fill="${style.fill}">${escapeXml(text)}</text>`,
       );
       y += style.line;
@@ -65,7 +76,7 @@ export function svgFromElement(element: Element): SvgView {
     } else {
       const text = (part.textContent ?? "").trim();
       if (text !== "") {
-        body.push(`<text x="0" y="${y + 14}" font-size="12">${escapeXml(text)}</text>`);
+        body.push(`<text x="${PADDING}" y="${y + 14}" font-size="12">${escapeXml(text)}</text>`);
         y += 20;
       }
     }
@@ -80,15 +91,15 @@ export function svgFromElement(element: Element): SvgView {
 /** Plot's categorical legend is HTML (a swatch square and a label per category): redraw it. */
 function layOutSwatches(legend: Element, top: number, width: number) {
   const out: string[] = [];
-  let x = 0;
+  let x = PADDING;
   let y = top + 6;
   for (const swatch of legend.querySelectorAll("[class$='-swatch']")) {
     const square = swatch.querySelector("svg");
     const fill = square?.getAttribute("fill") ?? square?.getAttribute("stroke") ?? "#888";
     const label = (swatch.textContent ?? "").trim();
     const advance = SWATCH + 6 + label.length * CHAR_WIDTH + 16;
-    if (x > 0 && x + advance > width) {
-      x = 0;
+    if (x > PADDING && x + advance > width - PADDING) {
+      x = PADDING;
       y += SWATCH + 8;
     }
     out.push(

@@ -66,16 +66,33 @@ export function base64ToBytes(base64: string): string {
 }
 
 /**
- * A byte string shown readably: valid UTF-8 as text (a space as "␣", newline as "⏎"), any other
- * byte as `\xNN`. For displaying byte-level tokens.
+ * A byte string shown readably: each complete UTF-8 character as itself (a space as "␣", a
+ * newline as "⏎", a tab as "⇥"), each byte that is not part of a complete character as `\xNN`.
+ * Byte-level tokens often hold part of a character: " \xf0\x9f" is a space and the first half
+ * of an emoji, shown "␣\xf0\x9f".
  */
 export function showBytes(bytes: string): string {
-  const text = utf8Text(bytes);
-  if (!text.includes("\ufffd") || utf8Bytes(text) === bytes) {
-    return text.replace(/ /g, "␣").replace(/\n/g, "⏎").replace(/\t/g, "⇥");
+  let out = "";
+  for (let i = 0; i < bytes.length;) {
+    const lead = bytes.charCodeAt(i);
+    const length = lead < 0x80
+      ? 1
+      : lead >= 0xf0 && lead < 0xf8
+      ? 4
+      : lead >= 0xe0
+      ? 3
+      : lead >= 0xc2
+      ? 2
+      : 0;
+    const sequence = length > 0 ? bytes.slice(i, i + length) : "";
+    const text = sequence.length === length && length > 0 ? utf8Text(sequence) : "\ufffd";
+    if (text.includes("\ufffd")) {
+      out += `\\x${lead.toString(16).padStart(2, "0")}`;
+      i += 1;
+    } else {
+      out += text === " " ? "␣" : text === "\n" ? "⏎" : text === "\t" ? "⇥" : text;
+      i += length;
+    }
   }
-  return [...bytes].map((b) => {
-    const code = b.charCodeAt(0);
-    return code >= 0x21 && code < 0x7f ? b : `\\x${code.toString(16).padStart(2, "0")}`;
-  }).join("");
+  return out;
 }

@@ -113,6 +113,11 @@ export function learnMerges(training: MergeTraining): LearnedMerges {
   };
   words.forEach((_, w) => addPairs(w, 1));
 
+  const alphabeticallyBefore = (key: number, other: number) => {
+    const [a, b] = [vocabulary[Math.floor(key / KEY)], vocabulary[Math.floor(other / KEY)]];
+    if (a !== b) return a < b;
+    return vocabulary[key % KEY] < vocabulary[other % KEY];
+  };
   const merges: Merge[] = [];
   while (vocabulary.length < training.vocabularySize) {
     let bestKey = -1;
@@ -123,8 +128,8 @@ export function learnMerges(training: MergeTraining): LearnedMerges {
       const score = likelihood
         ? count / (symbolCounts[Math.floor(key / KEY)] * symbolCounts[key % KEY])
         : count;
-      // Ties go to the smaller pair key, so training is deterministic.
-      if (score > bestScore || (score === bestScore && key < bestKey)) {
+      // Ties go to the alphabetically first pair (left, then right), so training is deterministic.
+      if (score > bestScore || (score === bestScore && alphabeticallyBefore(key, bestKey))) {
         bestKey = key;
         bestScore = score;
         bestCount = count;
