@@ -99,3 +99,19 @@ export {
   sinusoidalFrequencies,
   sinusoidalShift,
 } from "./nn/positional.ts";
+export { Module } from "./nn/module.ts";
+export { Linear, type LinearOptions } from "./nn/linear.ts";
+export {
+  type AttentionResult,
+  causalMask,
+  MASKED_SCORE,
+  paddingMask,
+  scaledDotProductAttention,
+} from "./nn/attention.ts";
+export { MultiHeadAttention, type MultiHeadResult } from "./nn/multi_head_attention.ts";
+export { LayerNorm } from "./nn/layer_norm.ts";
+export { type Activation, FeedForward, gelu, relu } from "./nn/feed_forward.ts";
+export { addAndNorm, type NormOrder } from "./nn/residual.ts";
+export { type BlockConfig, resolveBlockConfig } from "./nn/block_config.ts";
+export { EncoderBlock, type EncoderBlockResult } from "./nn/encoder_block.ts";
+export { DecoderBlock, type DecoderBlockResult, type DecoderMasks } from "./nn/decoder_block.ts";

@@ -9,6 +9,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { rng } from "../runtime/random.ts";
+import { Module } from "./module.ts";
 
 /** Options of {@link Embedding}. */
 export interface EmbeddingOptions {
@@ -17,11 +18,12 @@ export interface EmbeddingOptions {
 }
 
 /** A trainable `(vocabSize, dim)` lookup table. */
-export class Embedding {
+export class Embedding extends Module {
   /** The table, `(V, C)`. */
   readonly table: tf.Variable;
 
   constructor(readonly vocabSize: number, readonly dim: number, options: EmbeddingOptions = {}) {
+    super();
     for (const [name, value] of [["vocabSize", vocabSize], ["dim", dim]] as const) {
       if (!Number.isInteger(value) || value <= 0) {
         throw new RangeError(`Embedding ${name} must be a positive integer, got ${value}`);
@@ -57,8 +59,8 @@ export class Embedding {
     return tf.gather(this.table, ids);
   }
 
-  /** Free the table. */
-  dispose(): void {
-    this.table.dispose();
+  /** The table, named `table`. */
+  protected override ownParameters(): Record<string, tf.Variable> {
+    return { table: this.table };
   }
 }

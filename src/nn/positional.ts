@@ -16,6 +16,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { Embedding, type EmbeddingOptions } from "./embedding.ts";
+import { Module } from "./module.ts";
 
 /** The frequencies ω_i = base^(−2i/d) of the sinusoidal encoding, i = 0 … d/2 − 1. */
 export function sinusoidalFrequencies(dim: number, base = 10000): number[] {
@@ -60,11 +61,12 @@ export function sinusoidalShift(k: number, dim: number, base = 10000): tf.Tensor
 }
 
 /** Learned positions: a trainable vector for each position `0 … maxLength − 1`. */
-export class LearnedPositions {
+export class LearnedPositions extends Module {
   /** The table, `(maxLength, C)`. */
   readonly embedding: Embedding;
 
   constructor(readonly maxLength: number, readonly dim: number, options: EmbeddingOptions = {}) {
+    super();
     this.embedding = new Embedding(maxLength, dim, options);
   }
 
@@ -78,8 +80,8 @@ export class LearnedPositions {
     return this.embedding.table.slice([0, 0], [length, this.dim]) as tf.Tensor2D;
   }
 
-  /** Free the table. */
-  dispose(): void {
-    this.embedding.dispose();
+  /** The table, as `embedding`. */
+  protected override submodules(): Record<string, Module> {
+    return { embedding: this.embedding };
   }
 }

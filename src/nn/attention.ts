@@ -1,0 +1,101 @@
+/**
+ * Scaled dot-product attention, and the masks that hide positions from it.
+ *
+ * Each query is compared with every key (a dot product); the scores are divided by √d_k,
+ * turned into weights by a softmax over the keys, and the output is the weighted average of the
+ * values:
+ *
+ *     Attention(Q, K, V) = softmax(Q · Kᵀ / √d_k) · V
+ *
+ * A mask says which keys a query may see (1) and which it may not (0). Hidden keys get −1e9 added
+ * to their score before the softmax, which makes their weight exactly 0 in float32. (A query
+ * that may see no key at all would get uniform weights; causal and padding masks never do that
+ * to a real token.)
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs";
+
+/** Outputs and weights of attention. */
+export interface AttentionResult {
+  /** Weighted averages of the values, `(..., Tq, d_v)`. */
+  output: tf.Tensor;
+  /** Attention weights, `(..., Tq, Tk)`: each row sums to 1. */
+  weights: tf.Tensor;
+}
+
+/** The score given to hidden positions. */
+export const MASKED_SCORE = -1e9;
+
+/**
+ * `softmax(Q · Kᵀ / √d_k + mask) · V`.
+ *
+ * @param q queries `(..., Tq, d_k)`
+ * @param k keys `(..., Tk, d_k)`
+ * @param v values `(..., Tk, d_v)`
+ * @param mask optional, broadcastable to `(..., Tq, Tk)`: 1 where a query may look, 0 where not
+ */
+export function scaledDotProductAttention(
+  q: tf.Tensor,
+  k: tf.Tensor,
+  v: tf.Tensor,
+  mask?: tf.Tensor,
+): AttentionResult {
+  const dk = q.shape[q.rank - 1];
+  if (k.shape[k.rank - 1] !== dk) {
+    throw new RangeError(
+      `queries and keys need the same last dimension: q [${q.shape}], k [${k.shape}]`,
+    );
+  }
+  if (k.shape[k.rank - 2] !== v.shape[v.rank - 2]) {
+    throw new RangeError(
+      `keys and values need the same number of positions: k [${k.shape}], v [${v.shape}]`,
+    );
+  }
+  const scoresShape = [...q.shape.slice(0, -1), k.shape[k.rank - 2]];
+  if (mask !== undefined) checkMask(mask, scoresShape);
+  return tf.tidy(() => {
+    let scores = tf.matMul(q, k, false, true).div(Math.sqrt(dk)); // (..., Tq, Tk)
+    if (mask !== undefined) {
+      // 1 → +0, 0 → −1e9: a hidden key's score is so low that its softmax weight is exactly 0.
+      scores = scores.add(tf.scalar(1).sub(mask.cast("float32")).mul(MASKED_SCORE));
+    }
+    const weights = tf.softmax(scores); // over the last axis: the keys
+    return { output: tf.matMul(weights, v), weights };
+  });
+}
+
+/** A mask must broadcast to the scores' shape `(..., Tq, Tk)`. */
+function checkMask(mask: tf.Tensor, scoresShape: number[]): void {
+  const offset = scoresShape.length - mask.rank;
+  const fits = offset >= 0 &&
+    mask.shape.every((size, i) => size === 1 || size === scoresShape[offset + i]);
+  if (!fits) {
+    throw new RangeError(
+      `mask of shape [${mask.shape}] does not broadcast to the attention scores' shape [${scoresShape}] ` +
+        `(batch…, queries, keys)`,
+    );
+  }
+}
+
+/**
+ * The causal mask `(T, T)`: position i may look at positions 0 … i, never ahead. Lower
+ * triangle of ones.
+ */
+export function causalMask(length: number): tf.Tensor2D {
+  if (!Number.isInteger(length) || length <= 0) {
+    throw new RangeError(`length must be a positive integer, got ${length}`);
+  }
+  return tf.linalg.bandPart(tf.ones([length, length]), -1, 0) as tf.Tensor2D;
+}
+
+/**
+ * A padding mask `(B, 1, Tk)` from token ids `(B, Tk)`: 0 at padding (`padId`), 1 elsewhere, so
+ * no query looks at padding. Add an axis (`expandDims(1)`) for multi-head scores `(B, H, Tq, Tk)`.
+ */
+export function paddingMask(ids: tf.Tensor2D | number[][], padId: number): tf.Tensor3D {
+  return tf.tidy(() => {
+    const t = Array.isArray(ids) ? tf.tensor2d(ids, undefined, "int32") : ids;
+    return t.notEqual(tf.scalar(padId, "int32")).cast("float32").expandDims(1) as tf.Tensor3D;
+  });
+}

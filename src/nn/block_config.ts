@@ -1,0 +1,52 @@
+/**
+ * The settings shared by transformer blocks, with their checks.
+ *
+ * @module
+ */
+import type { Activation } from "./feed_forward.ts";
+import type { NormOrder } from "./residual.ts";
+
+/** Settings of a transformer block. */
+export interface BlockConfig {
+  /** Model dimension C (d_model). */
+  dModel: number;
+  /** Number of attention heads; must divide `dModel`. */
+  numHeads: number;
+  /** Width of the feed-forward layer (default 4 × dModel). */
+  dFF?: number;
+  /** Feed-forward activation (default "gelu"). */
+  activation?: Activation;
+  /** LayerNorm placement (default "pre", as GPT-2; "post" is the original transformer). */
+  norm?: NormOrder;
+  /** Standard deviation of weight initialisation (default 0.02). */
+  initStd?: number;
+}
+
+/** The config with defaults filled in; throws an error naming the first bad value. */
+export function resolveBlockConfig(config: BlockConfig): Required<BlockConfig> {
+  const positive = (name: string, value: unknown) => {
+    if (typeof value !== "number" || !Number.isInteger(value) || value <= 0) {
+      throw new RangeError(`${name} must be a positive integer, got ${JSON.stringify(value)}`);
+    }
+  };
+  positive("dModel", config.dModel);
+  positive("numHeads", config.numHeads);
+  if (config.dModel % config.numHeads !== 0) {
+    throw new RangeError(
+      `dModel (${config.dModel}) must be divisible by numHeads (${config.numHeads})`,
+    );
+  }
+  const resolved: Required<BlockConfig> = {
+    dModel: config.dModel,
+    numHeads: config.numHeads,
+    dFF: config.dFF ?? 4 * config.dModel,
+    activation: config.activation ?? "gelu",
+    norm: config.norm ?? "pre",
+    initStd: config.initStd ?? 0.02,
+  };
+  positive("dFF", resolved.dFF);
+  if (resolved.norm !== "pre" && resolved.norm !== "post") {
+    throw new RangeError(`norm must be "pre" or "post", got ${JSON.stringify(resolved.norm)}`);
+  }
+  return resolved;
+}

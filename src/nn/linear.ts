@@ -1,0 +1,75 @@
+/**
+ * A linear (fully connected) layer: `y = x · W + b`, applied to the last axis.
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs";
+import { rng } from "../runtime/random.ts";
+import { Module } from "./module.ts";
+
+/** Options of {@link Linear}. */
+export interface LinearOptions {
+  /** Add a bias `b` (default true). */
+  bias?: boolean;
+  /** Standard deviation of the normal initialisation of `W` (default 0.02, as GPT-2). */
+  initStd?: number;
+}
+
+/** `(..., inFeatures)` → `(..., outFeatures)`. */
+export class Linear extends Module {
+  /** The weight matrix, `(inFeatures, outFeatures)`. */
+  readonly weight: tf.Variable;
+  /** The bias, `(outFeatures)`, if any. */
+  readonly bias?: tf.Variable;
+
+  constructor(
+    readonly inFeatures: number,
+    readonly outFeatures: number,
+    options: LinearOptions = {},
+  ) {
+    super();
+    for (
+      const [name, value] of [["inFeatures", inFeatures], ["outFeatures", outFeatures]] as const
+    ) {
+      if (!Number.isInteger(value) || value <= 0) {
+        throw new RangeError(
+          `Linear ${name} must be a positive integer, got ${value}`,
+        );
+      }
+    }
+    this.weight = tf.tidy(() =>
+      tf.variable(
+        tf.randomNormal(
+          [inFeatures, outFeatures],
+          0,
+          options.initStd ?? 0.02,
+          "float32",
+          rng.tfSeed(),
+        ),
+      )
+    );
+    if (options.bias ?? true) this.bias = tf.tidy(() => tf.variable(tf.zeros([outFeatures])));
+  }
+
+  /** Apply to `x` of shape `(..., inFeatures)`. */
+  apply(x: tf.Tensor): tf.Tensor {
+    const last = x.shape[x.rank - 1];
+    if (last !== this.inFeatures) {
+      throw new RangeError(
+        `Linear expects a last dimension of ${this.inFeatures}, got input of shape [${x.shape}]`,
+      );
+    }
+    return tf.tidy(() => {
+      // Fold every leading axis into one: a single 2-D product, the fastest kind.
+      const flat = x.reshape([-1, this.inFeatures]);
+      let y = flat.matMul(this.weight);
+      if (this.bias) y = y.add(this.bias);
+      return y.reshape([...x.shape.slice(0, -1), this.outFeatures]);
+    });
+  }
+
+  /** Own variables: `weight` and `bias`. */
+  protected override ownParameters(): Record<string, tf.Variable> {
+    return this.bias ? { weight: this.weight, bias: this.bias } : { weight: this.weight };
+  }
+}

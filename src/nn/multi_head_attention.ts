@@ -1,0 +1,98 @@
+/**
+ * Multi-head attention: several attentions side by side, each on its own slice of the model
+ * dimension, their outputs joined and mixed by a last linear map.
+ *
+ *     head_h = Attention(X_q · W_Q[h], X_kv · W_K[h], X_kv · W_V[h])
+ *     MHA    = concat(head_1 … head_H) · W_O
+ *
+ * With one sequence for queries and keys it is **self-attention**; with queries from one
+ * sequence (the decoder) and keys/values from another (the encoder's output) it is
+ * **cross-attention**. All heads are computed at once: the projections are split into
+ * `(B, H, T, d_head)` and attention runs on the batch of heads.
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs";
+import { scaledDotProductAttention } from "./attention.ts";
+import { Linear, type LinearOptions } from "./linear.ts";
+import { Module } from "./module.ts";
+
+/** Result of {@link MultiHeadAttention.apply}. */
+export interface MultiHeadResult {
+  /** `(B, Tq, C)`. */
+  output: tf.Tensor3D;
+  /** Each head's attention weights, `(B, H, Tq, Tk)`. */
+  weights: tf.Tensor4D;
+}
+
+/** Multi-head attention with projections W_Q, W_K, W_V and W_O (`query`, `key`, `value`, `output`). */
+export class MultiHeadAttention extends Module {
+  /** Size of each head, `dModel / numHeads`. */
+  readonly headDim: number;
+  /** W_Q, `(C, C)`: all heads' query projections side by side. */
+  readonly query: Linear;
+  /** W_K. */
+  readonly key: Linear;
+  /** W_V. */
+  readonly value: Linear;
+  /** W_O, mixing the joined heads. */
+  readonly output: Linear;
+
+  constructor(readonly dModel: number, readonly numHeads: number, options: LinearOptions = {}) {
+    super();
+    if (!Number.isInteger(numHeads) || numHeads <= 0) {
+      throw new RangeError(`numHeads must be a positive integer, got ${numHeads}`);
+    }
+    if (dModel % numHeads !== 0) {
+      throw new RangeError(
+        `dModel (${dModel}) must be divisible by numHeads (${numHeads}): each head gets dModel / numHeads dimensions`,
+      );
+    }
+    this.headDim = dModel / numHeads;
+    this.query = new Linear(dModel, dModel, options);
+    this.key = new Linear(dModel, dModel, options);
+    this.value = new Linear(dModel, dModel, options);
+    this.output = new Linear(dModel, dModel, options);
+  }
+
+  /**
+   * Attend from `x` (queries) to `context` (keys and values; default `x` itself).
+   *
+   * @param x `(B, Tq, C)`
+   * @param context `(B, Tk, C)`: the encoder output for cross-attention
+   * @param mask broadcastable to `(B, H, Tq, Tk)`, e.g. a causal `(Tq, Tk)` mask or a padding
+   *   mask `(B, 1, 1, Tk)`
+   */
+  apply(x: tf.Tensor3D, context: tf.Tensor3D = x, mask?: tf.Tensor): MultiHeadResult {
+    for (const [name, t] of [["x", x], ["context", context]] as const) {
+      if (t.rank !== 3 || t.shape[2] !== this.dModel) {
+        throw new RangeError(`${name} must have shape (B, T, ${this.dModel}), got [${t.shape}]`);
+      }
+    }
+    if (context.shape[0] !== x.shape[0]) {
+      throw new RangeError(
+        `x and context need the same batch size: [${x.shape}] vs [${context.shape}]`,
+      );
+    }
+    return tf.tidy(() => {
+      const [B, Tq] = x.shape;
+      const q = this.splitHeads(this.query.apply(x)); // (B, H, Tq, d)
+      const k = this.splitHeads(this.key.apply(context)); // (B, H, Tk, d)
+      const v = this.splitHeads(this.value.apply(context)); // (B, H, Tk, d)
+      const { output, weights } = scaledDotProductAttention(q, k, v, mask); // (B, H, Tq, d)
+      const joined = output.transpose([0, 2, 1, 3]).reshape([B, Tq, this.dModel]); // (B, Tq, C)
+      return { output: this.output.apply(joined) as tf.Tensor3D, weights: weights as tf.Tensor4D };
+    });
+  }
+
+  /** `(B, T, C)` → `(B, H, T, d_head)`. */
+  private splitHeads(t: tf.Tensor): tf.Tensor4D {
+    const [B, T] = t.shape;
+    return t.reshape([B, T, this.numHeads, this.headDim]).transpose([0, 2, 1, 3]) as tf.Tensor4D;
+  }
+
+  /** The four projections. */
+  protected override submodules(): Record<string, Linear> {
+    return { query: this.query, key: this.key, value: this.value, output: this.output };
+  }
+}
