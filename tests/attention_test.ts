@@ -73,6 +73,16 @@ Deno.test("attention weights: rows sum to 1, masked positions exactly 0", () => 
   assertEquals(tf.memory().numTensors, before);
 });
 
+Deno.test("mask helpers: known values, and no tensors left behind", () => {
+  const before = tf.memory().numTensors;
+  const causal = causalMask(3);
+  const padding = paddingMask([[4, 2, 0], [0, 0, 0]], 0);
+  assertEquals(causal.arraySync(), [[1, 0, 0], [1, 1, 0], [1, 1, 1]]);
+  assertEquals(padding.arraySync(), [[[1, 1, 0]], [[0, 0, 0]]]);
+  tf.dispose([causal, padding]);
+  assertEquals(tf.memory().numTensors, before);
+});
+
 Deno.test("causal multi-head attention: changing token j never changes the output at i < j", () => {
   setSeed(11);
   const mha = new MultiHeadAttention(8, 2);

@@ -86,7 +86,7 @@ export function causalMask(length: number): tf.Tensor2D {
   if (!Number.isInteger(length) || length <= 0) {
     throw new RangeError(`length must be a positive integer, got ${length}`);
   }
-  return tf.linalg.bandPart(tf.ones([length, length]), -1, 0) as tf.Tensor2D;
+  return tf.tidy(() => tf.linalg.bandPart(tf.ones([length, length]), -1, 0) as tf.Tensor2D);
 }
 
 /**
