@@ -20,6 +20,11 @@ export {
 export { DEFAULT_SEED, Random, rng, setSeed } from "./runtime/random.ts";
 export { QUICK_ENV, quickMode } from "./runtime/mode.ts";
 export { registerWasmTrainingKernels, WASM_TRAINING_KERNELS } from "./runtime/wasm_kernels.ts";
+export {
+  fastMatMulRegistered,
+  registerFastMatMul,
+  unregisterFastMatMul,
+} from "./runtime/wasm_matmul.ts";
 
 export {
   BundleView,
@@ -115,3 +120,12 @@ export { addAndNorm, type NormOrder } from "./nn/residual.ts";
 export { type BlockConfig, resolveBlockConfig } from "./nn/block_config.ts";
 export { EncoderBlock, type EncoderBlockResult } from "./nn/encoder_block.ts";
 export { DecoderBlock, type DecoderBlockResult, type DecoderMasks } from "./nn/decoder_block.ts";
+export { causalMaskFrom, LayerCache } from "./nn/kv_cache.ts";
+export { crossEntropy } from "./nn/cross_entropy.ts";
+export { GPT, GPTCache, type GPTConfig, resolveGPTConfig } from "./models/gpt.ts";
+export { type Batch, disposeBatch, sampleBatch } from "./training/batches.ts";
+export { AdamW, type AdamWOptions } from "./training/adamw.ts";
+export { learningRateAt, type Schedule } from "./training/schedule.ts";
+export { clipByGlobalNorm, type Clipped } from "./training/clip.ts";
+export { type StepOptions, type StepResult, trainStep } from "./training/train_step.ts";
+export { disposeBatches, type EvalSet, fixedBatches, meanLoss } from "./training/evaluate.ts";

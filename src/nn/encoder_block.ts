@@ -10,6 +10,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { type BlockConfig, resolveBlockConfig } from "./block_config.ts";
 import { FeedForward } from "./feed_forward.ts";
+import type { LayerCache } from "./kv_cache.ts";
 import { LayerNorm } from "./layer_norm.ts";
 import { Module } from "./module.ts";
 import { MultiHeadAttention } from "./multi_head_attention.ts";
@@ -67,6 +68,27 @@ export class EncoderBlock extends Module {
         this.config.norm,
       );
       return { output: output as tf.Tensor3D, weights: weights! };
+    });
+  }
+
+  /**
+   * Causal self-attention block for new positions, using and extending `cache` (see
+   * `MultiHeadAttention.applyCached`); pre-norm or post-norm as configured.
+   */
+  applyCached(x: tf.Tensor3D, cache: LayerCache): tf.Tensor3D {
+    return tf.tidy(() => {
+      const attended = addAndNorm(
+        x,
+        (h) => this.attention.applyCached(h as tf.Tensor3D, cache).output,
+        this.norm1,
+        this.config.norm,
+      );
+      return addAndNorm(
+        attended,
+        (h) => this.feedForward.apply(h),
+        this.norm2,
+        this.config.norm,
+      ) as tf.Tensor3D;
     });
   }
 

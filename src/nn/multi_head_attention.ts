@@ -14,6 +14,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { scaledDotProductAttention } from "./attention.ts";
+import { causalMaskFrom, type LayerCache } from "./kv_cache.ts";
 import { Linear, type LinearOptions } from "./linear.ts";
 import { Module } from "./module.ts";
 
@@ -81,6 +82,32 @@ export class MultiHeadAttention extends Module {
       const v = this.splitHeads(this.value.apply(context)); // (B, H, Tk, d)
       const { output, weights } = scaledDotProductAttention(q, k, v, mask); // (B, H, Tq, d)
       const joined = output.transpose([0, 2, 1, 3]).reshape([B, Tq, this.dModel]); // (B, Tq, C)
+      return { output: this.output.apply(joined) as tf.Tensor3D, weights: weights as tf.Tensor4D };
+    });
+  }
+
+  /**
+   * Causal self-attention for new positions only, with the earlier positions' keys and values
+   * taken from `cache` (which gains the new ones). Equal to running `apply` on the whole sequence
+   * with a causal mask and keeping the last `Tnew` outputs.
+   *
+   * @param x the new positions, `(B, Tnew, C)`
+   */
+  applyCached(x: tf.Tensor3D, cache: LayerCache): MultiHeadResult {
+    if (x.rank !== 3 || x.shape[2] !== this.dModel) {
+      throw new RangeError(`x must have shape (B, T, ${this.dModel}), got [${x.shape}]`);
+    }
+    return tf.tidy(() => {
+      const [B, Tnew] = x.shape;
+      const past = cache.length;
+      const q = this.splitHeads(this.query.apply(x)); // (B, H, Tnew, d)
+      const { keys, values } = cache.append(
+        this.splitHeads(this.key.apply(x)),
+        this.splitHeads(this.value.apply(x)),
+      ); // (B, H, past + Tnew, d)
+      const mask = Tnew > 1 ? causalMaskFrom(past, Tnew) : undefined; // one new token may see all
+      const { output, weights } = scaledDotProductAttention(q, keys, values, mask);
+      const joined = output.transpose([0, 2, 1, 3]).reshape([B, Tnew, this.dModel]);
       return { output: this.output.apply(joined) as tf.Tensor3D, weights: weights as tf.Tensor4D };
     });
   }

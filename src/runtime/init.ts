@@ -6,6 +6,7 @@
 import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-wasm";
 import { DEFAULT_SEED, setSeed } from "./random.ts";
+import { registerFastMatMul } from "./wasm_matmul.ts";
 import { registerWasmTrainingKernels } from "./wasm_kernels.ts";
 
 /** Backends the course runs on. */
@@ -45,7 +46,7 @@ export interface CourseRuntime {
  * - silences the "install tfjs-node" banner that the cpu backend prints under Node and Deno;
  * - seeds the course-wide generator;
  * - registers the kernels that training needs and wasm lacks (`UnsortedSegmentSum`, the gradient
- *   of `tf.gather`).
+ *   of `tf.gather`), and a fast matrix-product kernel for wasm (`wasm_matmul.ts`).
  *
  * Calling it again (a re-run notebook cell) is harmless: it re-seeds and re-selects the backend.
  */
@@ -57,6 +58,7 @@ export async function initCourse(options: InitOptions = {}): Promise<CourseRunti
   const seed = options.seed ?? DEFAULT_SEED;
   silenceNodeBanner();
   registerWasmTrainingKernels();
+  registerFastMatMul();
   let backend: BackendName = requested;
   let fallbackReason: string | undefined;
   if (requested === "wasm") {

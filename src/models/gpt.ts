@@ -1,0 +1,202 @@
+/**
+ * A decoder-only transformer (GPT): token and position embeddings, a stack of pre-norm blocks
+ * with causal self-attention, a final LayerNorm, and a linear "LM head" that scores every token
+ * of the vocabulary as the next one.
+ *
+ *     ids (B, T) → E[ids] + P[0..T) (B, T, C) → N × block (B, T, C) → LN → · Wᵀ (B, T, V)
+ *
+ * With weight tying (the default, as GPT-2), the LM head is the token embedding table itself:
+ * logits = h · Eᵀ, so a token's input and output vectors are one and the same.
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs";
+import { causalMask } from "../nn/attention.ts";
+import { crossEntropy } from "../nn/cross_entropy.ts";
+import { Embedding } from "../nn/embedding.ts";
+import { EncoderBlock } from "../nn/encoder_block.ts";
+import { type Activation } from "../nn/feed_forward.ts";
+import { LayerCache } from "../nn/kv_cache.ts";
+import { LayerNorm } from "../nn/layer_norm.ts";
+import { Linear } from "../nn/linear.ts";
+import { Module } from "../nn/module.ts";
+import { LearnedPositions } from "../nn/positional.ts";
+
+/** The shape of a GPT. */
+export interface GPTConfig {
+  /** Number of token ids. */
+  vocabSize: number;
+  /** Longest sequence the model reads (the learned positions). */
+  contextLength: number;
+  /** Model dimension C. */
+  dModel: number;
+  /** Attention heads per block; must divide dModel. */
+  numHeads: number;
+  /** Number of blocks. */
+  numLayers: number;
+  /** Feed-forward width (default 4 × dModel). */
+  dFF?: number;
+  /** Feed-forward activation (default "gelu"). */
+  activation?: Activation;
+  /** Use the token embedding as the LM head (default true). */
+  tieWeights?: boolean;
+  /** Standard deviation of weight initialisation (default 0.02). */
+  initStd?: number;
+}
+
+/** Check a GPT config, naming the first bad value; returns it with defaults filled in. */
+export function resolveGPTConfig(config: GPTConfig): Required<GPTConfig> {
+  for (const key of ["vocabSize", "contextLength", "dModel", "numHeads", "numLayers"] as const) {
+    const value = config[key];
+    if (typeof value !== "number" || !Number.isInteger(value) || value <= 0) {
+      throw new RangeError(
+        `GPT config: ${key} must be a positive integer, got ${JSON.stringify(value)}`,
+      );
+    }
+  }
+  if (config.dModel % config.numHeads !== 0) {
+    throw new RangeError(
+      `GPT config: dModel (${config.dModel}) must be divisible by numHeads (${config.numHeads})`,
+    );
+  }
+  return {
+    vocabSize: config.vocabSize,
+    contextLength: config.contextLength,
+    dModel: config.dModel,
+    numHeads: config.numHeads,
+    numLayers: config.numLayers,
+    dFF: config.dFF ?? 4 * config.dModel,
+    activation: config.activation ?? "gelu",
+    tieWeights: config.tieWeights ?? true,
+    initStd: config.initStd ?? 0.02,
+  };
+}
+
+/** The key/value caches of all blocks of a GPT, for incremental decoding. */
+export class GPTCache {
+  /** One cache per block. */
+  readonly layers: LayerCache[];
+  constructor(numLayers: number) {
+    this.layers = Array.from({ length: numLayers }, () => new LayerCache());
+  }
+  /** Positions cached so far. */
+  get length(): number {
+    return this.layers[0]?.length ?? 0;
+  }
+  /** Free all cached tensors. */
+  clear(): void {
+    for (const layer of this.layers) layer.clear();
+  }
+}
+
+/** A GPT language model. */
+export class GPT extends Module {
+  /** The config, defaults filled in. */
+  readonly config: Required<GPTConfig>;
+  /** Token embeddings E, `(V, C)`. */
+  readonly tokenEmbedding: Embedding;
+  /** Learned positions P, `(contextLength, C)`. */
+  readonly positions: LearnedPositions;
+  /** The blocks (pre-norm, used with a causal mask). */
+  readonly blocks: EncoderBlock[];
+  /** The final LayerNorm. */
+  readonly finalNorm: LayerNorm;
+  /** The LM head, `(C, V)`, when weights are not tied. */
+  readonly head?: Linear;
+
+  constructor(config: GPTConfig) {
+    super();
+    this.config = resolveGPTConfig(config);
+    const { vocabSize, contextLength, dModel, numHeads, numLayers, dFF, activation, initStd } =
+      this.config;
+    this.tokenEmbedding = new Embedding(vocabSize, dModel, { initStd });
+    this.positions = new LearnedPositions(contextLength, dModel, { initStd });
+    this.blocks = Array.from(
+      { length: numLayers },
+      () => new EncoderBlock({ dModel, numHeads, dFF, activation, norm: "pre", initStd }),
+    );
+    this.finalNorm = new LayerNorm(dModel);
+    if (!this.config.tieWeights) {
+      this.head = new Linear(dModel, vocabSize, { bias: false, initStd });
+    }
+  }
+
+  /** Check token ids `(B, T)`: int32, and T within the context length. */
+  private checkIds(ids: tf.Tensor, offset = 0): void {
+    if (ids.rank !== 2 || ids.dtype !== "int32") {
+      throw new RangeError(
+        `token ids must be an int32 tensor of shape (B, T), got ${ids.dtype} [${ids.shape}]`,
+      );
+    }
+    const length = offset + (ids.shape[1] as number);
+    if (length > this.config.contextLength) {
+      throw new RangeError(
+        `sequence of ${length} tokens is longer than the context length ${this.config.contextLength}`,
+      );
+    }
+  }
+
+  /** Logits over the vocabulary for every position: `(B, T)` ids → `(B, T, V)`. */
+  forward(ids: tf.Tensor2D): tf.Tensor3D {
+    this.checkIds(ids);
+    return tf.tidy(() => {
+      const T = ids.shape[1];
+      let x = this.tokenEmbedding.apply(ids).add(this.positions.apply(T)) as tf.Tensor3D; // (B, T, C)
+      const mask = causalMask(T); // (T, T)
+      for (const block of this.blocks) x = block.apply(x, mask).output; // (B, T, C)
+      return this.logits(x);
+    });
+  }
+
+  /** `(B, T, C)` hidden states → `(B, T, V)` logits, through the final norm and the head. */
+  private logits(x: tf.Tensor3D): tf.Tensor3D {
+    const [B, T, C] = x.shape;
+    const h = this.finalNorm.apply(x).reshape([B * T, C]); // (B·T, C)
+    const logits = this.head
+      ? this.head.apply(h) // (B·T, V)
+      : h.matMul(this.tokenEmbedding.table, false, true); // tied: h · Eᵀ
+    return logits.reshape([B, T, this.config.vocabSize]) as tf.Tensor3D;
+  }
+
+  /**
+   * Logits for new tokens only, reading earlier positions from `cache` and adding the new ones
+   * to it: `(B, Tnew)` → `(B, Tnew, V)`. Equal to the last `Tnew` positions of `forward` on the
+   * whole sequence.
+   */
+  forwardCached(ids: tf.Tensor2D, cache: GPTCache): tf.Tensor3D {
+    const past = cache.length;
+    this.checkIds(ids, past);
+    return tf.tidy(() => {
+      const Tnew = ids.shape[1];
+      const positions = this.positions.apply(past + Tnew).slice([past, 0], [
+        Tnew,
+        this.config.dModel,
+      ]);
+      let x = this.tokenEmbedding.apply(ids).add(positions) as tf.Tensor3D; // (B, Tnew, C)
+      this.blocks.forEach((block, i) => (x = block.applyCached(x, cache.layers[i])));
+      return this.logits(x);
+    });
+  }
+
+  /** Mean next-token cross-entropy of `targets` `(B, T)` given `ids` `(B, T)`. */
+  loss(ids: tf.Tensor2D, targets: tf.Tensor2D): tf.Scalar {
+    return tf.tidy(() => crossEntropy(this.forward(ids), targets));
+  }
+
+  /** A fresh cache for {@link forwardCached}. */
+  newCache(): GPTCache {
+    return new GPTCache(this.config.numLayers);
+  }
+
+  /** Sub-layers, named as in checkpoints. */
+  protected override submodules(): Record<string, Module> {
+    const modules: Record<string, Module> = {
+      tokenEmbedding: this.tokenEmbedding,
+      positions: this.positions,
+      finalNorm: this.finalNorm,
+    };
+    this.blocks.forEach((block, i) => (modules[`blocks.${i}`] = block));
+    if (this.head) modules.head = this.head;
+    return modules;
+  }
+}

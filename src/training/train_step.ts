@@ -1,0 +1,46 @@
+/**
+ * One training step: loss, gradients, clipping, update — leaving no tensors behind.
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs";
+import type { AdamW } from "./adamw.ts";
+import { clipByGlobalNorm } from "./clip.ts";
+
+/** Settings of one step. */
+export interface StepOptions {
+  /** The learning rate of this step. */
+  learningRate: number;
+  /** Clip gradients to this global norm (default: no clipping). */
+  clipNorm?: number;
+}
+
+/** What a step measured. */
+export interface StepResult {
+  /** The loss before the update. */
+  loss: number;
+  /** The global gradient norm before clipping. */
+  gradNorm: number;
+}
+
+/**
+ * Compute `loss()`, its gradients with respect to the optimizer's parameters, clip them, and
+ * let the optimizer update the parameters.
+ */
+export function trainStep(
+  loss: () => tf.Scalar,
+  optimizer: AdamW,
+  options: StepOptions,
+): StepResult {
+  return tf.tidy(() => {
+    const variables = [...optimizer.parameters.values()];
+    const { value, grads } = tf.variableGrads(loss, variables);
+    const byName: Record<string, tf.Tensor> = {};
+    for (const [name, variable] of optimizer.parameters) {
+      if (grads[variable.name] !== undefined) byName[name] = grads[variable.name];
+    }
+    const clipped = clipByGlobalNorm(byName, options.clipNorm ?? Infinity);
+    optimizer.apply(clipped.gradients, options.learningRate);
+    return { loss: value.dataSync()[0], gradNorm: clipped.norm.dataSync()[0] };
+  });
+}
