@@ -129,3 +129,20 @@ export { learningRateAt, type Schedule } from "./training/schedule.ts";
 export { clipByGlobalNorm, type Clipped } from "./training/clip.ts";
 export { type StepOptions, type StepResult, trainStep } from "./training/train_step.ts";
 export { disposeBatches, type EvalSet, fixedBatches, meanLoss } from "./training/evaluate.ts";
+export {
+  checkCheckpointConfig,
+  type Checkpoint,
+  type CheckpointHeader,
+  type CheckpointInfo,
+  readCheckpoint,
+  restoreWeights,
+  saveCheckpoint,
+} from "./training/checkpoint.ts";
+export {
+  argmax,
+  nextTokenDistribution,
+  pickNext,
+  sampleIndex,
+  type SamplingOptions,
+} from "./generation/sampling.ts";
+export { generate, type GenerateOptions } from "./generation/generate.ts";

@@ -1,0 +1,77 @@
+/**
+ * Writing text with a GPT: predict a token, append it, repeat.
+ *
+ * Without a cache each step runs the model on the whole (cropped) sequence. With the KV cache
+ * each step runs it on the one new token, reusing the keys and values of the earlier ones.
+ * While the sequence fits in the context, both give the same logits and, with greedy decoding,
+ * the same tokens. When it no longer fits, the uncached model slides its window one token at a
+ * time, while the cache restarts from the last half of the window (positions are absolute, so a
+ * sliding window would have to be recomputed at every step); each token then sees at least half
+ * a context of history.
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs";
+import type { GPT } from "../models/gpt.ts";
+import { type Random, rng } from "../runtime/random.ts";
+import { pickNext, type SamplingOptions } from "./sampling.ts";
+
+/** Settings of {@link generate}. */
+export interface GenerateOptions extends SamplingOptions {
+  /** How many tokens to add. */
+  maxNewTokens: number;
+  /** Stop after writing this token (it is included in the result). */
+  stopId?: number;
+  /** Use the KV cache (default true). */
+  cache?: boolean;
+  /** Random numbers for sampling (default the course-wide generator). */
+  random?: Random;
+  /** Called with each new token as it is chosen. */
+  onToken?: (id: number) => void;
+}
+
+/** The tokens that follow `prompt` (not including it). */
+export function generate(
+  model: GPT,
+  prompt: readonly number[],
+  options: GenerateOptions,
+): number[] {
+  if (prompt.length === 0) throw new RangeError("generate needs a prompt of at least one token");
+  const random = options.random ?? rng;
+  const context = model.config.contextLength;
+  const sequence = [...prompt];
+  const added: number[] = [];
+  const cache = options.cache ?? true ? model.newCache() : undefined;
+  const lastLogits = (logits: tf.Tensor3D) =>
+    tf.tidy(() => logits.slice([0, logits.shape[1] - 1, 0], [1, 1, -1]).dataSync());
+  try {
+    let pending = sequence.slice(-context); // tokens the cache has not seen yet
+    for (let step = 0; step < options.maxNewTokens; step++) {
+      let values: ArrayLike<number>;
+      if (cache) {
+        if (cache.length + pending.length > context) {
+          cache.clear(); // restart from the last half of the window
+          pending = sequence.slice(-Math.max(1, Math.floor(context / 2)));
+        }
+        const ids = tf.tensor2d([pending], undefined, "int32");
+        const logits = model.forwardCached(ids, cache);
+        values = lastLogits(logits);
+        tf.dispose([ids, logits]);
+      } else {
+        const ids = tf.tensor2d([sequence.slice(-context)], undefined, "int32");
+        const logits = model.forward(ids);
+        values = lastLogits(logits);
+        tf.dispose([ids, logits]);
+      }
+      const next = pickNext(values, options, random);
+      sequence.push(next);
+      added.push(next);
+      pending = [next];
+      options.onToken?.(next);
+      if (next === options.stopId) break;
+    }
+  } finally {
+    cache?.clear();
+  }
+  return added;
+}
