@@ -146,3 +146,16 @@ export {
   type SamplingOptions,
 } from "./generation/sampling.ts";
 export { generate, type GenerateOptions } from "./generation/generate.ts";
+export {
+  evaluateLanguageModel,
+  type TrainingRecord,
+  type TrainingResult,
+  type TrainingSettings,
+  trainLanguageModel,
+} from "./training/train_loop.ts";
+export {
+  MOBY_GPT_FINAL_EVAL_BATCHES,
+  MOBY_GPT_SEED,
+  MOBY_GPT_TRAINING,
+  mobyGPTConfig,
+} from "./training/moby_gpt.ts";

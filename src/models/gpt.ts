@@ -148,6 +148,28 @@ export class GPT extends Module {
     });
   }
 
+  /**
+   * What happens inside, for pictures: the input `X = E + P` and each block's output
+   * `(B, T, C)`, and each block's attention weights `(B, H, T, T)`.
+   */
+  trace(ids: tf.Tensor2D): { hidden: tf.Tensor3D[]; attention: tf.Tensor4D[] } {
+    this.checkIds(ids);
+    return tf.tidy(() => {
+      const T = ids.shape[1];
+      let x = this.tokenEmbedding.apply(ids).add(this.positions.apply(T)) as tf.Tensor3D;
+      const mask = causalMask(T);
+      const hidden = [x];
+      const attention: tf.Tensor4D[] = [];
+      for (const block of this.blocks) {
+        const result = block.apply(x, mask);
+        x = result.output;
+        hidden.push(x);
+        attention.push(result.weights);
+      }
+      return { hidden, attention };
+    });
+  }
+
   /** `(B, T, C)` hidden states → `(B, T, V)` logits, through the final norm and the head. */
   private logits(x: tf.Tensor3D): tf.Tensor3D {
     const [B, T, C] = x.shape;

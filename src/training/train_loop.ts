@@ -1,0 +1,122 @@
+/**
+ * The training loop of a language model: sample a batch, take a step at the scheduled
+ * learning rate, now and then measure the loss on held-out text, and report progress.
+ *
+ * It is async so that a notebook can redraw its live loss curve between steps.
+ *
+ * @module
+ */
+import type { GPT } from "../models/gpt.ts";
+import type { Random } from "../runtime/random.ts";
+import { AdamW, type AdamWOptions } from "./adamw.ts";
+import { disposeBatch, sampleBatch } from "./batches.ts";
+import { disposeBatches, fixedBatches, meanLoss } from "./evaluate.ts";
+import { learningRateAt, type Schedule } from "./schedule.ts";
+import { trainStep } from "./train_step.ts";
+
+/** Settings of {@link trainLanguageModel}. */
+export interface TrainingSettings {
+  /** Steps to take. */
+  steps: number;
+  /** Sequences per batch. */
+  batchSize: number;
+  /** Learning-rate schedule (its `total` is usually `steps`). */
+  schedule: Schedule;
+  /** Clip gradients to this global norm. */
+  clipNorm: number;
+  /** AdamW settings. */
+  optimizer: AdamWOptions;
+  /** Measure validation loss every this many steps (and after the last). */
+  evalEvery: number;
+  /** Batches in each validation measurement (fixed, so measurements compare). */
+  evalBatches: number;
+}
+
+/** One point of the training history. */
+export interface TrainingRecord {
+  /** Step (0-based) just taken. */
+  step: number;
+  /** Training loss of that step's batch. */
+  train: number;
+  /** Validation loss, at the steps where it was measured. */
+  val?: number;
+  /** Learning rate of the step. */
+  learningRate: number;
+}
+
+/** What {@link trainLanguageModel} returns. */
+export interface TrainingResult {
+  /** Every step's record. */
+  history: TrainingRecord[];
+  /** Validation loss after the last step. */
+  finalVal: number;
+  /** Seconds spent. */
+  seconds: number;
+}
+
+/**
+ * Train `model` on `trainTokens`, measuring validation loss on `valTokens`.
+ *
+ * @param random draws the training batches (seed it for a repeatable run)
+ * @param onStep called after every step; awaited, so it may update a display
+ */
+export async function trainLanguageModel(
+  model: GPT,
+  trainTokens: Int32Array,
+  valTokens: Int32Array,
+  settings: TrainingSettings,
+  random: Random,
+  onStep?: (record: TrainingRecord) => void | Promise<void>,
+): Promise<TrainingResult> {
+  const T = model.config.contextLength;
+  const optimizer = new AdamW(model.parameters(), settings.optimizer);
+  const valBatches = fixedBatches(valTokens, {
+    batches: settings.evalBatches,
+    batchSize: settings.batchSize,
+    contextLength: T,
+  });
+  const started = performance.now();
+  const history: TrainingRecord[] = [];
+  let finalVal = NaN;
+  try {
+    for (let step = 0; step < settings.steps; step++) {
+      const learningRate = learningRateAt(step, settings.schedule);
+      const batch = sampleBatch(trainTokens, settings.batchSize, T, random);
+      const { loss } = trainStep(() => model.loss(batch.x, batch.y), optimizer, {
+        learningRate,
+        clipNorm: settings.clipNorm,
+      });
+      disposeBatch(batch);
+      const record: TrainingRecord = { step, train: loss, learningRate };
+      if ((step + 1) % settings.evalEvery === 0 || step === settings.steps - 1) {
+        record.val = meanLoss(valBatches, (b) => model.loss(b.x, b.y));
+        finalVal = record.val;
+      }
+      history.push(record);
+      await onStep?.(record);
+    }
+  } finally {
+    disposeBatches(valBatches);
+    optimizer.dispose();
+  }
+  return { history, finalVal, seconds: (performance.now() - started) / 1000 };
+}
+
+/** Mean loss of `model` over `batches` fixed batches of `tokens` (the validation measure). */
+export function evaluateLanguageModel(
+  model: GPT,
+  tokens: Int32Array,
+  batches: number,
+  batchSize: number,
+): number {
+  const set = fixedBatches(tokens, {
+    batches,
+    batchSize,
+    contextLength: model.config.contextLength,
+  });
+  try {
+    return meanLoss(set, (b) => model.loss(b.x, b.y));
+  } finally {
+    disposeBatches(set);
+  }
+}
