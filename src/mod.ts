@@ -121,7 +121,7 @@ export { type BlockConfig, resolveBlockConfig } from "./nn/block_config.ts";
 export { EncoderBlock, type EncoderBlockResult } from "./nn/encoder_block.ts";
 export { DecoderBlock, type DecoderBlockResult, type DecoderMasks } from "./nn/decoder_block.ts";
 export { causalMaskFrom, LayerCache } from "./nn/kv_cache.ts";
-export { crossEntropy } from "./nn/cross_entropy.ts";
+export { crossEntropy, type CrossEntropyOptions } from "./nn/cross_entropy.ts";
 export { GPT, GPTCache, type GPTConfig, resolveGPTConfig } from "./models/gpt.ts";
 export { type Batch, disposeBatch, sampleBatch } from "./training/batches.ts";
 export { AdamW, type AdamWOptions } from "./training/adamw.ts";
@@ -159,3 +159,24 @@ export {
   MOBY_GPT_TRAINING,
   mobyGPTConfig,
 } from "./training/moby_gpt.ts";
+export { editDistance, type ErrorRates, errorRates } from "./metrics/edit_distance.ts";
+export {
+  type Encoded,
+  EncoderDecoder,
+  type EncoderDecoderConfig,
+  resolveEncoderDecoderConfig,
+} from "./models/encoder_decoder.ts";
+export {
+  disposeSeq2SeqBatch,
+  padRows,
+  type Seq2SeqBatch,
+  seq2seqBatch,
+  type Seq2SeqExample,
+  type Seq2SeqIds,
+} from "./training/seq2seq_batches.ts";
+export {
+  type BeamOptions,
+  beamSearch,
+  greedyDecode,
+  type Seq2SeqDecodeOptions,
+} from "./generation/seq2seq_decode.ts";

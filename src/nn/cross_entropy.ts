@@ -9,19 +9,42 @@
  */
 import * as tf from "@tensorflow/tfjs";
 
+/** Options of {@link crossEntropy}. */
+export interface CrossEntropyOptions {
+  /** Positions whose target is this id (padding) are left out of the mean. */
+  ignoreId?: number;
+  /**
+   * Label smoothing ε: the target distribution puts 1 − ε on the right token and spreads ε
+   * evenly over all V tokens, so the model is not pushed towards infinite confidence.
+   */
+  labelSmoothing?: number;
+}
+
 /**
- * Mean cross-entropy of `targets` under `logits`: −mean log softmax(logits)[target].
- * `logits` `(…, V)`, `targets` `(…)` int32. Positions whose target is `ignoreId` are left out.
+ * Mean cross-entropy of `targets` under `logits`: −mean log softmax(logits)[target], or with
+ * label smoothing ε, −mean[(1 − ε) log p(target) + ε · mean over the vocabulary of log p].
+ * `logits` `(…, V)`, `targets` `(…)` int32.
  */
-export function crossEntropy(logits: tf.Tensor, targets: tf.Tensor, ignoreId?: number): tf.Scalar {
+export function crossEntropy(
+  logits: tf.Tensor,
+  targets: tf.Tensor,
+  options: CrossEntropyOptions = {},
+): tf.Scalar {
+  const smoothing = options.labelSmoothing ?? 0;
+  if (!(smoothing >= 0 && smoothing < 1)) {
+    throw new RangeError(`labelSmoothing must be in [0, 1), got ${smoothing}`);
+  }
   return tf.tidy(() => {
     const V = logits.shape[logits.rank - 1];
     const flatLogits = logits.reshape([-1, V]);
     const flatTargets = targets.reshape([-1]);
     const logProbs = tf.logSoftmax(flatLogits); // (N, V)
-    const picked = logProbs.mul(tf.oneHot(flatTargets, V)).sum(-1); // (N): log p(target)
-    if (ignoreId === undefined) return picked.mean().neg() as tf.Scalar;
-    const keep = flatTargets.notEqual(tf.scalar(ignoreId, "int32")).cast("float32");
-    return picked.mul(keep).sum().div(keep.sum().maximum(1)).neg() as tf.Scalar;
+    let perPosition = logProbs.mul(tf.oneHot(flatTargets, V)).sum(-1); // (N): log p(target)
+    if (smoothing > 0) {
+      perPosition = perPosition.mul(1 - smoothing).add(logProbs.mean(-1).mul(smoothing));
+    }
+    if (options.ignoreId === undefined) return perPosition.mean().neg() as tf.Scalar;
+    const keep = flatTargets.notEqual(tf.scalar(options.ignoreId, "int32")).cast("float32");
+    return perPosition.mul(keep).sum().div(keep.sum().maximum(1)).neg() as tf.Scalar;
   });
 }

@@ -35,6 +35,7 @@ export class FeedForward extends Module {
     readonly dFF: number,
     readonly activation: Activation = "gelu",
     options: LinearOptions = {},
+    downOptions: LinearOptions = options,
   ) {
     super();
     if (activation !== "relu" && activation !== "gelu") {
@@ -43,7 +44,7 @@ export class FeedForward extends Module {
       );
     }
     this.up = new Linear(dModel, dFF, options);
-    this.down = new Linear(dFF, dModel, options);
+    this.down = new Linear(dFF, dModel, downOptions);
   }
 
   /** Apply to `x` of shape `(..., C)`. */

@@ -1,0 +1,130 @@
+/**
+ * Decoding with an encoder-decoder: the encoder runs once, the decoder writes one token at a
+ * time until `<end>`.
+ *
+ * - **greedy**: at each step the most likely token (many sources at once);
+ * - **beam search**: keep the `k` best partial outputs at each step, scored by their total log
+ *   probability divided by (length)^α, so that longer outputs are not penalised merely for
+ *   having more factors below 1. With `k = 1` it is greedy decoding.
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs";
+import type { Encoded, EncoderDecoder } from "../models/encoder_decoder.ts";
+import { padRows } from "../training/seq2seq_batches.ts";
+
+/** Settings of decoding. */
+export interface Seq2SeqDecodeOptions {
+  /** `<start>` id. */
+  startId: number;
+  /** `<end>` id. */
+  endId: number;
+  /** Most tokens to write (without `<start>`). */
+  maxLength: number;
+}
+
+/** Settings of {@link beamSearch}. */
+export interface BeamOptions extends Seq2SeqDecodeOptions {
+  /** Beam width k. */
+  beamWidth: number;
+  /** Length normalisation exponent α (default 1; 0 turns it off). */
+  lengthPenalty?: number;
+}
+
+/** Log-probabilities of the next token after each row's last real position: `(B, V)` as arrays. */
+function nextLogProbs(
+  model: EncoderDecoder,
+  prefixes: number[][],
+  encoded: Encoded,
+): Float32Array[] {
+  return tf.tidy(() => {
+    const lengths = prefixes.map((p) => p.length);
+    const ids = tf.tensor2d(padRows(prefixes, model.config.padId), undefined, "int32");
+    const logProbs = tf.logSoftmax(model.decode(ids, encoded)); // (B, T, V)
+    const V = logProbs.shape[2];
+    const all = logProbs.dataSync() as Float32Array;
+    const T = logProbs.shape[1];
+    return lengths.map((length, b) => all.slice((b * T + length - 1) * V, (b * T + length) * V));
+  });
+}
+
+/** Greedy decoding of every source at once; each output without `<start>` and `<end>`. */
+export function greedyDecode(
+  model: EncoderDecoder,
+  sources: readonly (readonly number[])[],
+  options: Seq2SeqDecodeOptions,
+): number[][] {
+  const encoded = tf.tidy(() =>
+    model.encode(tf.tensor2d(padRows(sources, model.config.padId), undefined, "int32"))
+  );
+  try {
+    const outputs = sources.map(() => [options.startId]);
+    const done = sources.map(() => false);
+    for (let step = 0; step < options.maxLength && done.includes(false); step++) {
+      const logProbs = nextLogProbs(model, outputs, encoded);
+      logProbs.forEach((row, b) => {
+        if (done[b]) return;
+        let best = 0;
+        for (let v = 1; v < row.length; v++) if (row[v] > row[best]) best = v;
+        if (best === options.endId) done[b] = true;
+        else outputs[b].push(best);
+      });
+    }
+    return outputs.map((o) => o.slice(1));
+  } finally {
+    tf.dispose([encoded.memory, encoded.memoryMask]);
+  }
+}
+
+interface Hypothesis {
+  tokens: number[]; // starts with <start>
+  logProb: number;
+  done: boolean;
+}
+
+/** Beam search for one source; the best output without `<start>` and `<end>`. */
+export function beamSearch(
+  model: EncoderDecoder,
+  source: readonly number[],
+  options: BeamOptions,
+): number[] {
+  const k = options.beamWidth;
+  if (!Number.isInteger(k) || k < 1) {
+    throw new RangeError(`beamWidth must be a positive integer, got ${k}`);
+  }
+  const alpha = options.lengthPenalty ?? 1;
+  const score = (h: Hypothesis) => h.logProb / Math.pow(Math.max(1, h.tokens.length - 1), alpha);
+  const single = tf.tidy(() => model.encode(tf.tensor2d([[...source]], undefined, "int32")));
+  try {
+    let beams: Hypothesis[] = [{ tokens: [options.startId], logProb: 0, done: false }];
+    for (let step = 0; step < options.maxLength && beams.some((b) => !b.done); step++) {
+      const alive = beams.filter((b) => !b.done);
+      const encoded = tf.tidy(() => ({
+        memory: single.memory.tile([alive.length, 1, 1]) as tf.Tensor3D,
+        memoryMask: single.memoryMask.tile([alive.length, 1, 1, 1]) as tf.Tensor4D,
+      }));
+      const logProbs = nextLogProbs(model, alive.map((b) => b.tokens), encoded);
+      tf.dispose([encoded.memory, encoded.memoryMask]);
+      const candidates: Hypothesis[] = beams.filter((b) => b.done);
+      alive.forEach((beam, i) => {
+        const row = logProbs[i];
+        // Only a beam's k best continuations can make the overall top k.
+        const order = Array.from(row.keys()).sort((a, b) => row[b] - row[a]).slice(0, k);
+        for (const v of order) {
+          candidates.push({
+            tokens: [...beam.tokens, v],
+            logProb: beam.logProb + row[v],
+            done: v === options.endId,
+          });
+        }
+      });
+      beams = candidates.sort((a, b) => score(b) - score(a)).slice(0, k);
+    }
+    const best = beams.sort((a, b) => score(b) - score(a))[0];
+    return best.tokens.slice(1).filter((t, i, all) =>
+      !(t === options.endId && i === all.length - 1)
+    );
+  } finally {
+    tf.dispose([single.memory, single.memoryMask]);
+  }
+}

@@ -1,0 +1,239 @@
+/**
+ * An encoder-decoder transformer, the original design for translation: the encoder reads the
+ * whole source at once (self-attention over all positions, padding hidden); the decoder writes
+ * the target one token at a time, attending causally to what it has written and, through
+ * cross-attention, to the encoder's output.
+ *
+ *     source (B, Ts) → E_s + P → N_enc encoder blocks → LN → memory (B, Ts, C)
+ *     target in (B, Tt) → E_t + P → N_dec decoder blocks (memory) → LN → · W (B, Tt, V_t)
+ *
+ * Training uses teacher forcing: the decoder reads the right target shifted one step to the
+ * right behind `<start>` and predicts each next token, all positions at once.
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs";
+import { causalMask, paddingMask } from "../nn/attention.ts";
+import { crossEntropy } from "../nn/cross_entropy.ts";
+import { DecoderBlock } from "../nn/decoder_block.ts";
+import { Embedding } from "../nn/embedding.ts";
+import { EncoderBlock } from "../nn/encoder_block.ts";
+import { type Activation } from "../nn/feed_forward.ts";
+import { LayerNorm } from "../nn/layer_norm.ts";
+import { Linear } from "../nn/linear.ts";
+import { Module } from "../nn/module.ts";
+import { LearnedPositions } from "../nn/positional.ts";
+import type { NormOrder } from "../nn/residual.ts";
+
+/** The shape of an encoder-decoder. */
+export interface EncoderDecoderConfig {
+  /** Source token ids. */
+  sourceVocabSize: number;
+  /** Target token ids (including `<start>`, `<end>` and padding). */
+  targetVocabSize: number;
+  /** Longest source or target sequence (one table of learned positions serves both). */
+  maxLength: number;
+  /** Model dimension C. */
+  dModel: number;
+  /** Attention heads; must divide dModel. */
+  numHeads: number;
+  /** Encoder blocks. */
+  encoderLayers: number;
+  /** Decoder blocks. */
+  decoderLayers: number;
+  /** Feed-forward width (default 4 × dModel). */
+  dFF?: number;
+  /** Feed-forward activation (default "gelu"). */
+  activation?: Activation;
+  /** LayerNorm placement (default "pre"). */
+  norm?: NormOrder;
+  /** The padding id of both vocabularies (default 0). */
+  padId?: number;
+  /** Standard deviation of weight initialisation (default 0.02). */
+  initStd?: number;
+}
+
+/** Check a config, naming the first bad value; returns it with defaults filled in. */
+export function resolveEncoderDecoderConfig(
+  config: EncoderDecoderConfig,
+): Required<EncoderDecoderConfig> {
+  const keys = [
+    "sourceVocabSize",
+    "targetVocabSize",
+    "maxLength",
+    "dModel",
+    "numHeads",
+    "encoderLayers",
+    "decoderLayers",
+  ] as const;
+  for (const key of keys) {
+    const value = config[key];
+    if (typeof value !== "number" || !Number.isInteger(value) || value <= 0) {
+      throw new RangeError(
+        `encoder-decoder config: ${key} must be a positive integer, got ${JSON.stringify(value)}`,
+      );
+    }
+  }
+  if (config.dModel % config.numHeads !== 0) {
+    throw new RangeError(
+      `encoder-decoder config: dModel (${config.dModel}) must be divisible by numHeads (${config.numHeads})`,
+    );
+  }
+  return {
+    ...config,
+    dFF: config.dFF ?? 4 * config.dModel,
+    activation: config.activation ?? "gelu",
+    norm: config.norm ?? "pre",
+    padId: config.padId ?? 0,
+    initStd: config.initStd ?? 0.02,
+  };
+}
+
+/** What the encoder hands the decoder. */
+export interface Encoded {
+  [key: string]: tf.Tensor;
+  /** The encoder output, `(B, Ts, C)`. */
+  memory: tf.Tensor3D;
+  /** 1 at real source positions, 0 at padding, `(B, 1, 1, Ts)`. */
+  memoryMask: tf.Tensor4D;
+}
+
+/** An encoder-decoder transformer. */
+export class EncoderDecoder extends Module {
+  /** The config, defaults filled in. */
+  readonly config: Required<EncoderDecoderConfig>;
+  /** Source token embeddings. */
+  readonly sourceEmbedding: Embedding;
+  /** Target token embeddings. */
+  readonly targetEmbedding: Embedding;
+  /** Learned positions, shared by source and target. */
+  readonly positions: LearnedPositions;
+  /** The encoder's blocks. */
+  readonly encoderBlocks: EncoderBlock[];
+  /** The encoder's final LayerNorm. */
+  readonly encoderNorm: LayerNorm;
+  /** The decoder's blocks. */
+  readonly decoderBlocks: DecoderBlock[];
+  /** The decoder's final LayerNorm. */
+  readonly decoderNorm: LayerNorm;
+  /** Scores over the target vocabulary, `(C, V_t)`. */
+  readonly output: Linear;
+
+  constructor(config: EncoderDecoderConfig) {
+    super();
+    this.config = resolveEncoderDecoderConfig(config);
+    const {
+      sourceVocabSize,
+      targetVocabSize,
+      maxLength,
+      dModel,
+      numHeads,
+      dFF,
+      activation,
+      norm,
+      initStd,
+    } = this.config;
+    const block = { dModel, numHeads, dFF, activation, norm, initStd };
+    this.sourceEmbedding = new Embedding(sourceVocabSize, dModel, { initStd });
+    this.targetEmbedding = new Embedding(targetVocabSize, dModel, { initStd });
+    this.positions = new LearnedPositions(maxLength, dModel, { initStd });
+    this.encoderBlocks = Array.from(
+      { length: this.config.encoderLayers },
+      () => new EncoderBlock(block),
+    );
+    this.encoderNorm = new LayerNorm(dModel);
+    this.decoderBlocks = Array.from(
+      { length: this.config.decoderLayers },
+      () => new DecoderBlock(block),
+    );
+    this.decoderNorm = new LayerNorm(dModel);
+    this.output = new Linear(dModel, targetVocabSize, { initStd });
+  }
+
+  private checkIds(ids: tf.Tensor, name: string): void {
+    if (ids.rank !== 2 || ids.dtype !== "int32") {
+      throw new RangeError(
+        `${name} ids must be an int32 tensor of shape (B, T), got ${ids.dtype} [${ids.shape}]`,
+      );
+    }
+    if ((ids.shape[1] as number) > this.config.maxLength) {
+      throw new RangeError(
+        `${name} of ${ids.shape[1]} tokens is longer than maxLength ${this.config.maxLength}`,
+      );
+    }
+  }
+
+  /** Run the encoder over `source` `(B, Ts)`; padding positions are hidden from every query. */
+  encode(source: tf.Tensor2D): Encoded {
+    this.checkIds(source, "source");
+    return tf.tidy(() => {
+      const Ts = source.shape[1];
+      const memoryMask = paddingMask(source, this.config.padId).expandDims(1) as tf.Tensor4D; // (B, 1, 1, Ts)
+      let x = this.sourceEmbedding.apply(source).add(this.positions.apply(Ts)) as tf.Tensor3D; // (B, Ts, C)
+      for (const block of this.encoderBlocks) x = block.apply(x, memoryMask).output;
+      return { memory: this.encoderNorm.apply(x) as tf.Tensor3D, memoryMask };
+    });
+  }
+
+  /**
+   * Decoder logits `(B, Tt, V_t)` for the target so far `(B, Tt)`, reading `encoded`. Each
+   * position sees earlier target positions only (causal), and no padding.
+   */
+  decode(targetIn: tf.Tensor2D, encoded: Encoded, weights?: { cross: tf.Tensor4D[] }): tf.Tensor3D {
+    this.checkIds(targetIn, "target");
+    return tf.tidy(() => {
+      const Tt = targetIn.shape[1];
+      const selfMask = causalMask(Tt).mul(paddingMask(targetIn, this.config.padId).expandDims(1)); // (B, 1, Tt, Tt)
+      let x = this.targetEmbedding.apply(targetIn).add(this.positions.apply(Tt)) as tf.Tensor3D; // (B, Tt, C)
+      for (const block of this.decoderBlocks) {
+        const result = block.apply(x, encoded.memory, {
+          self: selfMask,
+          memory: encoded.memoryMask,
+        });
+        x = result.output;
+        if (weights) weights.cross.push(tf.keep(result.crossWeights));
+      }
+      const [B, , C] = x.shape;
+      return this.output.apply(this.decoderNorm.apply(x).reshape([B * Tt, C])).reshape([
+        B,
+        Tt,
+        -1,
+      ]) as tf.Tensor3D;
+    });
+  }
+
+  /** Logits for teacher forcing: `decode(targetIn, encode(source))`. */
+  forward(source: tf.Tensor2D, targetIn: tf.Tensor2D): tf.Tensor3D {
+    return tf.tidy(() => this.decode(targetIn, this.encode(source)));
+  }
+
+  /** Mean cross-entropy of `targetOut` (padding left out), with optional label smoothing. */
+  loss(
+    source: tf.Tensor2D,
+    targetIn: tf.Tensor2D,
+    targetOut: tf.Tensor2D,
+    labelSmoothing = 0,
+  ): tf.Scalar {
+    return tf.tidy(() =>
+      crossEntropy(this.forward(source, targetIn), targetOut, {
+        ignoreId: this.config.padId,
+        labelSmoothing,
+      })
+    );
+  }
+
+  /** Sub-layers, named as in checkpoints. */
+  protected override submodules(): Record<string, Module> {
+    const modules: Record<string, Module> = {
+      sourceEmbedding: this.sourceEmbedding,
+      targetEmbedding: this.targetEmbedding,
+      positions: this.positions,
+      encoderNorm: this.encoderNorm,
+      decoderNorm: this.decoderNorm,
+      output: this.output,
+    };
+    this.encoderBlocks.forEach((b, i) => (modules[`encoder.${i}`] = b));
+    this.decoderBlocks.forEach((b, i) => (modules[`decoder.${i}`] = b));
+    return modules;
+  }
+}
