@@ -6,8 +6,7 @@
  *     ids (B, T) → E[ids] + P[0..T) (B, T, C) → N × block (B, T, C) → LN → · Wᵀ (B, T, V)
  *
  * With weight tying (the default, as GPT-2), the LM head is the token embedding table itself:
- * logits = h · Eᵀ, so a token's input and output vectors are one and the same. As in GPT-2, the
- * projections that write into the residual stream start smaller, by 1/√(2 · layers).
+ * logits = h · Eᵀ, so a token's input and output vectors are one and the same.
  *
  * @module
  */
@@ -112,20 +111,9 @@ export class GPT extends Module {
       this.config;
     this.tokenEmbedding = new Embedding(vocabSize, dModel, { initStd });
     this.positions = new LearnedPositions(contextLength, dModel, { initStd });
-    // GPT-2's scaled initialisation of the projections that write into the residual stream.
-    const residualInitStd = initStd / Math.sqrt(2 * numLayers);
     this.blocks = Array.from(
       { length: numLayers },
-      () =>
-        new EncoderBlock({
-          dModel,
-          numHeads,
-          dFF,
-          activation,
-          norm: "pre",
-          initStd,
-          residualInitStd,
-        }),
+      () => new EncoderBlock({ dModel, numHeads, dFF, activation, norm: "pre", initStd }),
     );
     this.finalNorm = new LayerNorm(dModel);
     if (!this.config.tieWeights) {

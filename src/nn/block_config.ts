@@ -20,12 +20,6 @@ export interface BlockConfig {
   norm?: NormOrder;
   /** Standard deviation of weight initialisation (default 0.02). */
   initStd?: number;
-  /**
-   * Standard deviation of the two projections that write into the residual stream (attention's
-   * W_O and the feed-forward's down-projection); default `initStd`. GPT-2 uses
-   * `initStd / √(2 · layers)`, so that the stream's variance does not grow with depth at the start.
-   */
-  residualInitStd?: number;
 }
 
 /** The config with defaults filled in; throws an error naming the first bad value. */
@@ -49,7 +43,6 @@ export function resolveBlockConfig(config: BlockConfig): Required<BlockConfig> {
     activation: config.activation ?? "gelu",
     norm: config.norm ?? "pre",
     initStd: config.initStd ?? 0.02,
-    residualInitStd: config.residualInitStd ?? config.initStd ?? 0.02,
   };
   positive("dFF", resolved.dFF);
   if (resolved.norm !== "pre" && resolved.norm !== "post") {

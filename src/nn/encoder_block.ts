@@ -40,10 +40,9 @@ export class EncoderBlock extends Module {
   constructor(config: BlockConfig) {
     super();
     this.config = resolveBlockConfig(config);
-    const { dModel, numHeads, dFF, activation, initStd, residualInitStd } = this.config;
-    const residual = { initStd: residualInitStd };
-    this.attention = new MultiHeadAttention(dModel, numHeads, { initStd }, residual);
-    this.feedForward = new FeedForward(dModel, dFF, activation, { initStd }, residual);
+    const { dModel, numHeads, dFF, activation, initStd } = this.config;
+    this.attention = new MultiHeadAttention(dModel, numHeads, { initStd });
+    this.feedForward = new FeedForward(dModel, dFF, activation, { initStd });
     this.norm1 = new LayerNorm(dModel);
     this.norm2 = new LayerNorm(dModel);
   }

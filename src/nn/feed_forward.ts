@@ -35,7 +35,6 @@ export class FeedForward extends Module {
     readonly dFF: number,
     readonly activation: Activation = "gelu",
     options: LinearOptions = {},
-    downOptions: LinearOptions = options,
   ) {
     super();
     if (activation !== "relu" && activation !== "gelu") {
@@ -44,7 +43,7 @@ export class FeedForward extends Module {
       );
     }
     this.up = new Linear(dModel, dFF, options);
-    this.down = new Linear(dFF, dModel, downOptions);
+    this.down = new Linear(dFF, dModel, options);
   }
 
   /** Apply to `x` of shape `(..., C)`. */

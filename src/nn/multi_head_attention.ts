@@ -39,15 +39,7 @@ export class MultiHeadAttention extends Module {
   /** W_O, mixing the joined heads. */
   readonly output: Linear;
 
-  /**
-   * @param options initialisation of the projections; `outputOptions` (default the same) of W_O
-   */
-  constructor(
-    readonly dModel: number,
-    readonly numHeads: number,
-    options: LinearOptions = {},
-    outputOptions: LinearOptions = options,
-  ) {
+  constructor(readonly dModel: number, readonly numHeads: number, options: LinearOptions = {}) {
     super();
     if (!Number.isInteger(numHeads) || numHeads <= 0) {
       throw new RangeError(`numHeads must be a positive integer, got ${numHeads}`);
@@ -61,7 +53,7 @@ export class MultiHeadAttention extends Module {
     this.query = new Linear(dModel, dModel, options);
     this.key = new Linear(dModel, dModel, options);
     this.value = new Linear(dModel, dModel, options);
-    this.output = new Linear(dModel, dModel, outputOptions);
+    this.output = new Linear(dModel, dModel, options);
   }
 
   /**
