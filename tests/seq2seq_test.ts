@@ -112,6 +112,16 @@ Deno.test("padding never changes outputs at real positions (source and target)",
     ];
   });
   assert(sourceGap < 1e-5, `source padding changed the logits by ${sourceGap}`);
+  // Cross-attention weights for pictures: one (B, H, Tt, Ts) tensor per decoder block, rows sum to 1.
+  const weights = { cross: [] as tf.Tensor4D[] };
+  tf.tidy(() => {
+    const encoded = model.encode(tf.tensor2d([[3, 4, 5, 6, 7, 8, 9]], undefined, "int32"));
+    model.decode(tf.tensor2d([[1, 3, 4]], undefined, "int32"), encoded, weights);
+  });
+  assertEquals(weights.cross.map((w) => w.shape), [[1, 4, 3, 7], [1, 4, 3, 7]]);
+  const rowSums = tf.tidy(() => Array.from(weights.cross[1].sum(-1).dataSync()));
+  rowSums.forEach((total) => assertAlmostEquals(total, 1, 1e-5));
+  tf.dispose(weights.cross);
   assert(targetGap < 1e-5, `target padding changed the logits by ${targetGap}`);
   model.dispose();
 });
