@@ -6,7 +6,11 @@
  * - `display/`: `show()`, plots, heatmaps, tables, tensors, live displays;
  * - `data/`: the data sets, from npm packages;
  * - `tokenizers/`: text ↔ token ids (characters, words, BPE, GPT-2's byte-level BPE, WordPiece);
- * - `nn/`: the layers of a transformer (embeddings, positions, …); no display, no data.
+ * - `nn/`: the layers of a transformer (embeddings, positions, attention, blocks, …);
+ * - `models/`: the GPT and the encoder-decoder, built from `nn/`;
+ * - `metrics/`: edit distance and error rates;
+ * - `training/`: batches, AdamW, the schedule, clipping, the training loop, checkpoints;
+ * - `generation/`: sampling and decoding.
  *
  * @module
  */
