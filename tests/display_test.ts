@@ -226,7 +226,10 @@ Deno.test("LiveLossCurve: records series, redraws in place, rejects non-finite l
   assertEquals(sink.messages.length, 6);
   assertEquals(new Set(sink.messages.map((m) => m.options.displayId)).size, 1);
   assertEquals(curve.latest(), { train: 2, val: 2.6 });
-  assert(curve.summary().startsWith("step 5/100 · train 2.000 · val 2.600 · "), curve.summary());
+  assert(
+    /^step 5\/100 · train 2\.000 · val 2\.600 · \d+\.\d s · \d+ s left$/.test(curve.summary()),
+    curve.summary(),
+  );
   const root = parseSvg(sink.messages.at(-1)!.bundle["image/svg+xml"]);
   assertEquals(root.querySelectorAll('[aria-label="line"] path').length, 2);
   await assertRejects(() => curve.add(5, { train: NaN }), /train at step 5 is NaN/);

@@ -83,7 +83,7 @@ export class LiveLossCurve implements Displayable {
     return out;
   }
 
-  /** One line of progress: `step 120/2000 · train 2.310 · val 2.402 · 12.0 s`. */
+  /** One line of progress: `step 120/2000 · train 2.310 · val 2.402 · 12.0 s · 3.1 min left`. */
   summary(): string {
     const last = this.points.at(-1)?.step;
     const total = this.options.totalSteps;
@@ -91,8 +91,13 @@ export class LiveLossCurve implements Displayable {
       ? "no steps yet"
       : `step ${last + 1}${total ? `/${total}` : ""}`;
     const values = Object.entries(this.latest()).map(([k, v]) => `${k} ${v.toFixed(3)}`);
-    const seconds = `${((performance.now() - this.#started) / 1000).toFixed(1)} s`;
-    return [step, ...values, seconds].join(" · ");
+    const elapsed = (performance.now() - this.#started) / 1000;
+    const parts = [step, ...values, `${elapsed.toFixed(1)} s`];
+    if (total && last !== undefined && last + 1 < total) {
+      const left = (elapsed * (total - last - 1)) / (last + 1);
+      parts.push(left >= 90 ? `${(left / 60).toFixed(1)} min left` : `${left.toFixed(0)} s left`);
+    }
+    return parts.join(" · ");
   }
 
   /** The chart as it is now. */
