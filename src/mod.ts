@@ -45,7 +45,7 @@ export {
   setDisplaySink,
   type SinkOptions,
 } from "./display/sink.ts";
-export { show, toBundle } from "./display/show.ts";
+export { settle, show, toBundle } from "./display/show.ts";
 export { plotDocument } from "./display/dom.ts";
 export { svgFromElement, SvgView } from "./display/svg.ts";
 export { plot } from "./display/plot.ts";

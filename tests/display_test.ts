@@ -17,6 +17,7 @@ import {
   plot,
   ProgressBar,
   setDisplaySink,
+  settle,
   show,
   type SinkOptions,
   table,
@@ -163,6 +164,12 @@ Deno.test("show: sends each value to the sink, then yields; tensors get a readab
   ]);
   assertEquals(sink.messages[3].bundle["text/markdown"], "**bold**");
   assert(sink.messages.every((m) => m.options.displayId === undefined));
+});
+
+Deno.test("settle waits longer for larger outputs (10 ms + 1 ms per 10 kB, at most 0.5 s)", async () => {
+  const started = performance.now();
+  await settle([{ "image/svg+xml": "x".repeat(300_000) }]); // 300 kB → 40 ms
+  assert(performance.now() - started >= 39, `waited only ${performance.now() - started} ms`);
 });
 
 Deno.test("display loads and works outside the kernel: the console sink prints text", async () => {

@@ -6,7 +6,7 @@
  * @module
  */
 import { type DisplaySink, displaySink } from "./sink.ts";
-import { toBundle } from "./show.ts";
+import { settle, toBundle } from "./show.ts";
 
 /** One output area that is replaced on every update. */
 export class LiveDisplay {
@@ -22,8 +22,9 @@ export class LiveDisplay {
     const sink = this.sink ?? displaySink();
     const update = this.#shown;
     this.#shown = true; // before awaiting: an update started meanwhile must not add a second output
-    await sink.display(toBundle(value), { displayId: this.id, update });
-    await new Promise((resolve) => setTimeout(resolve, 0));
+    const bundle = toBundle(value);
+    await sink.display(bundle, { displayId: this.id, update });
+    await settle([bundle]);
   }
 }
 

@@ -3,8 +3,9 @@
  *
  * Under headless execution (nbconvert, nbclient, CI) the Deno kernel can report a cell as
  * finished before the cell's last output has been sent, and that output is dropped. `show()`
- * awaits the display message and then yields to the event loop once, so the output is out
- * before the cell ends. Use it instead of a bare last expression.
+ * awaits the display message and then waits a little longer, more for large outputs (see
+ * {@link settle}), so the output is out before the cell ends. Use it instead of a bare last
+ * expression.
  *
  * @module
  */
@@ -27,11 +28,23 @@ export function toBundle(value: unknown): MediaBundle {
   return { "text/plain": Deno.inspect(value, { colors: false, depth: 6, iterableLimit: 100 }) };
 }
 
-/** Display each value in turn (see the module doc), then yield to the event loop once. */
+/** Display each value in turn (see the module doc), then wait for the messages to leave. */
 export async function show(...values: unknown[]): Promise<void> {
   const sink = displaySink();
-  for (const value of values) await sink.display(toBundle(value));
-  await new Promise((resolve) => setTimeout(resolve, 0));
+  const bundles = values.map(toBundle);
+  for (const bundle of bundles) await sink.display(bundle);
+  await settle(bundles);
+}
+
+/**
+ * Wait until displayed bundles have most likely been sent: 10 ms, plus 1 ms per 10 kB, at most
+ * 0.5 s. Awaiting the display call is not enough: the Deno kernel queues the message and can
+ * report the cell finished while a large one (a 500 kB heatmap) is still being sent, and then the
+ * output is lost. (Under plain `deno run` and in tests the wait is the same, and harmless.)
+ */
+export function settle(bundles: readonly MediaBundle[]): Promise<void> {
+  const bytes = bundles.reduce((n, b) => n + Object.values(b).reduce((m, v) => m + v.length, 0), 0);
+  return new Promise((resolve) => setTimeout(resolve, Math.min(500, 10 + bytes / 10_000)));
 }
 
 function isPlotElement(value: unknown): value is Element {
