@@ -9,6 +9,7 @@
  * @module
  */
 import type { Random } from "../runtime/random.ts";
+import { requirePositiveInteger } from "../nn/checks.ts";
 
 /** How to choose. */
 export interface SamplingOptions {
@@ -41,9 +42,7 @@ export function nextTokenDistribution(
   const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => out[b] - out[a]);
   let keep = n;
   if (options.topK !== undefined) {
-    if (!Number.isInteger(options.topK) || options.topK < 1) {
-      throw new RangeError(`topK must be a positive integer, got ${options.topK}`);
-    }
+    requirePositiveInteger("topK", options.topK);
     keep = Math.min(keep, options.topK);
   }
   if (options.topP !== undefined) {

@@ -11,6 +11,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { Encoded, EncoderDecoder } from "../models/encoder_decoder.ts";
+import { requirePositiveInteger } from "../nn/checks.ts";
 import { padRows } from "../training/seq2seq_batches.ts";
 
 /** Settings of decoding. */
@@ -89,9 +90,7 @@ export function beamSearch(
   options: BeamOptions,
 ): number[] {
   const k = options.beamWidth;
-  if (!Number.isInteger(k) || k < 1) {
-    throw new RangeError(`beamWidth must be a positive integer, got ${k}`);
-  }
+  requirePositiveInteger("beamWidth", k);
   const alpha = options.lengthPenalty ?? 1;
   const score = (h: Hypothesis) => h.logProb / Math.pow(Math.max(1, h.tokens.length - 1), alpha);
   const single = tf.tidy(() => model.encode(tf.tensor2d([[...source]], undefined, "int32")));

@@ -14,6 +14,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { causalMask, paddingMask } from "../nn/attention.ts";
+import { requirePositiveInteger } from "../nn/checks.ts";
 import { crossEntropy } from "../nn/cross_entropy.ts";
 import { DecoderBlock } from "../nn/decoder_block.ts";
 import { Embedding } from "../nn/embedding.ts";
@@ -67,12 +68,7 @@ export function resolveEncoderDecoderConfig(
     "decoderLayers",
   ] as const;
   for (const key of keys) {
-    const value = config[key];
-    if (typeof value !== "number" || !Number.isInteger(value) || value <= 0) {
-      throw new RangeError(
-        `encoder-decoder config: ${key} must be a positive integer, got ${JSON.stringify(value)}`,
-      );
-    }
+    requirePositiveInteger(`encoder-decoder config: ${key}`, config[key]);
   }
   if (config.dModel % config.numHeads !== 0) {
     throw new RangeError(

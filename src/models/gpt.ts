@@ -12,6 +12,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { causalMask } from "../nn/attention.ts";
+import { requirePositiveInteger } from "../nn/checks.ts";
 import { crossEntropy } from "../nn/cross_entropy.ts";
 import { Embedding } from "../nn/embedding.ts";
 import { EncoderBlock } from "../nn/encoder_block.ts";
@@ -47,12 +48,7 @@ export interface GPTConfig {
 /** Check a GPT config, naming the first bad value; returns it with defaults filled in. */
 export function resolveGPTConfig(config: GPTConfig): Required<GPTConfig> {
   for (const key of ["vocabSize", "contextLength", "dModel", "numHeads", "numLayers"] as const) {
-    const value = config[key];
-    if (typeof value !== "number" || !Number.isInteger(value) || value <= 0) {
-      throw new RangeError(
-        `GPT config: ${key} must be a positive integer, got ${JSON.stringify(value)}`,
-      );
-    }
+    requirePositiveInteger(`GPT config: ${key}`, config[key]);
   }
   if (config.dModel % config.numHeads !== 0) {
     throw new RangeError(

@@ -15,6 +15,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import { requirePositiveInteger } from "./checks.ts";
 
 /** Outputs and weights of attention. */
 export interface AttentionResult {
@@ -83,9 +84,7 @@ function checkMask(mask: tf.Tensor, scoresShape: number[]): void {
  * triangle of ones.
  */
 export function causalMask(length: number): tf.Tensor2D {
-  if (!Number.isInteger(length) || length <= 0) {
-    throw new RangeError(`length must be a positive integer, got ${length}`);
-  }
+  requirePositiveInteger("length", length);
   return tf.tidy(() => tf.linalg.bandPart(tf.ones([length, length]), -1, 0) as tf.Tensor2D);
 }
 

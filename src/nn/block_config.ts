@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { requirePositiveInteger } from "./checks.ts";
 import type { Activation } from "./feed_forward.ts";
 import type { NormOrder } from "./residual.ts";
 
@@ -24,13 +25,8 @@ export interface BlockConfig {
 
 /** The config with defaults filled in; throws an error naming the first bad value. */
 export function resolveBlockConfig(config: BlockConfig): Required<BlockConfig> {
-  const positive = (name: string, value: unknown) => {
-    if (typeof value !== "number" || !Number.isInteger(value) || value <= 0) {
-      throw new RangeError(`${name} must be a positive integer, got ${JSON.stringify(value)}`);
-    }
-  };
-  positive("dModel", config.dModel);
-  positive("numHeads", config.numHeads);
+  requirePositiveInteger("dModel", config.dModel);
+  requirePositiveInteger("numHeads", config.numHeads);
   if (config.dModel % config.numHeads !== 0) {
     throw new RangeError(
       `dModel (${config.dModel}) must be divisible by numHeads (${config.numHeads})`,
@@ -44,7 +40,7 @@ export function resolveBlockConfig(config: BlockConfig): Required<BlockConfig> {
     norm: config.norm ?? "pre",
     initStd: config.initStd ?? 0.02,
   };
-  positive("dFF", resolved.dFF);
+  requirePositiveInteger("dFF", resolved.dFF);
   if (resolved.norm !== "pre" && resolved.norm !== "post") {
     throw new RangeError(`norm must be "pre" or "post", got ${JSON.stringify(resolved.norm)}`);
   }

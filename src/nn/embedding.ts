@@ -9,6 +9,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { rng } from "../runtime/random.ts";
+import { requirePositiveInteger } from "./checks.ts";
 import { Module } from "./module.ts";
 
 /** Options of {@link Embedding}. */
@@ -24,11 +25,8 @@ export class Embedding extends Module {
 
   constructor(readonly vocabSize: number, readonly dim: number, options: EmbeddingOptions = {}) {
     super();
-    for (const [name, value] of [["vocabSize", vocabSize], ["dim", dim]] as const) {
-      if (!Number.isInteger(value) || value <= 0) {
-        throw new RangeError(`Embedding ${name} must be a positive integer, got ${value}`);
-      }
-    }
+    requirePositiveInteger("Embedding vocabSize", vocabSize);
+    requirePositiveInteger("Embedding dim", dim);
     const init = tf.randomNormal(
       [vocabSize, dim],
       0,

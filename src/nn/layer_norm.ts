@@ -10,6 +10,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import { requirePositiveInteger } from "./checks.ts";
 import { Module } from "./module.ts";
 
 /** LayerNorm over the last axis. */
@@ -22,9 +23,7 @@ export class LayerNorm extends Module {
   /** @param epsilon added to the variance, so a constant vector does not divide by zero */
   constructor(readonly dim: number, readonly epsilon = 1e-5) {
     super();
-    if (!Number.isInteger(dim) || dim <= 0) {
-      throw new RangeError(`LayerNorm dim must be a positive integer, got ${dim}`);
-    }
+    requirePositiveInteger("LayerNorm dim", dim);
     // Inside tidy: the initial ones/zeros are freed, the variables keep their own copy.
     this.gain = tf.tidy(() => tf.variable(tf.ones([dim])));
     this.bias = tf.tidy(() => tf.variable(tf.zeros([dim])));

@@ -5,6 +5,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { rng } from "../runtime/random.ts";
+import { requirePositiveInteger } from "./checks.ts";
 import { Module } from "./module.ts";
 
 /** Options of {@link Linear}. */
@@ -28,15 +29,8 @@ export class Linear extends Module {
     options: LinearOptions = {},
   ) {
     super();
-    for (
-      const [name, value] of [["inFeatures", inFeatures], ["outFeatures", outFeatures]] as const
-    ) {
-      if (!Number.isInteger(value) || value <= 0) {
-        throw new RangeError(
-          `Linear ${name} must be a positive integer, got ${value}`,
-        );
-      }
-    }
+    requirePositiveInteger("Linear inFeatures", inFeatures);
+    requirePositiveInteger("Linear outFeatures", outFeatures);
     this.weight = tf.tidy(() =>
       tf.variable(
         tf.randomNormal(

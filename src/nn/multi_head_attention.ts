@@ -14,6 +14,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { scaledDotProductAttention } from "./attention.ts";
+import { requirePositiveInteger } from "./checks.ts";
 import { causalMaskFrom, type LayerCache } from "./kv_cache.ts";
 import { Linear, type LinearOptions } from "./linear.ts";
 import { Module } from "./module.ts";
@@ -41,9 +42,7 @@ export class MultiHeadAttention extends Module {
 
   constructor(readonly dModel: number, readonly numHeads: number, options: LinearOptions = {}) {
     super();
-    if (!Number.isInteger(numHeads) || numHeads <= 0) {
-      throw new RangeError(`numHeads must be a positive integer, got ${numHeads}`);
-    }
+    requirePositiveInteger("numHeads", numHeads);
     if (dModel % numHeads !== 0) {
       throw new RangeError(
         `dModel (${dModel}) must be divisible by numHeads (${numHeads}): each head gets dModel / numHeads dimensions`,

@@ -15,6 +15,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import { requirePositiveInteger } from "./checks.ts";
 import { Embedding, type EmbeddingOptions } from "./embedding.ts";
 import { Module } from "./module.ts";
 
@@ -28,9 +29,7 @@ export function sinusoidalFrequencies(dim: number, base = 10000): number[] {
 
 /** The sinusoidal encoding of positions `0 … length − 1`: `(length, dim)`. */
 export function sinusoidalEncoding(length: number, dim: number, base = 10000): tf.Tensor2D {
-  if (!Number.isInteger(length) || length <= 0) {
-    throw new RangeError(`length must be a positive integer, got ${length}`);
-  }
+  requirePositiveInteger("length", length);
   const omegas = sinusoidalFrequencies(dim, base);
   const values = new Float32Array(length * dim);
   for (let pos = 0; pos < length; pos++) {
