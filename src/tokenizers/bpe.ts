@@ -12,6 +12,7 @@
  *
  * @module
  */
+import { describeCharacter, distinctCharacters } from "./characters.ts";
 import { countChunks, learnMerges, type Merge } from "./merge_trainer.ts";
 import { Tokenizer } from "./tokenizer.ts";
 
@@ -53,16 +54,10 @@ export class BpeTokenizer extends Tokenizer {
    * characters, then merges of the most frequent pairs.
    */
   static train(text: string, vocabSize: number, options: BpeTrainOptions = {}): BpeTokenizer {
-    const pattern = options.pattern ?? CHUNK_PATTERN;
-    const chunks = countChunks(text, new RegExp(pattern.source, "gu"));
-    const characters = [...new Set(text)].sort((a, b) => a.codePointAt(0)! - b.codePointAt(0)!);
-    const { vocabulary } = learnMerges({
-      chunks,
+    const vocabulary = learnBpeVocabulary(text, vocabSize, options, {
+      pattern: options.pattern ?? CHUNK_PATTERN,
       symbolsOf: (chunk) => Array.from(chunk),
-      baseVocabulary: characters,
-      join: (left, right) => left + right,
-      vocabularySize: vocabSize - (options.special?.length ?? 0),
-      onMerge: options.onMerge,
+      baseVocabulary: distinctCharacters(text),
     });
     return new BpeTokenizer(vocabulary, options);
   }
@@ -87,11 +82,6 @@ export class BpeTokenizer extends Tokenizer {
     return ids;
   }
 
-  /** The base symbols of a chunk: its characters. */
-  protected symbolsOf(chunk: string): string[] {
-    return Array.from(chunk);
-  }
-
   /**
    * One chunk: if it is a token, that token; otherwise split it into base symbols and merge,
    * each time, the adjacent pair whose merged token was learned first (has the lowest id),
@@ -100,14 +90,11 @@ export class BpeTokenizer extends Tokenizer {
   protected encodeChunk(chunk: string): number[] {
     const whole = this.ids.get(chunk);
     if (whole !== undefined) return [whole];
-    const parts = this.symbolsOf(chunk);
+    const parts = Array.from(chunk); // its characters (its bytes, for a byte-level subclass)
     for (const part of parts) {
       if (!this.ids.has(part)) {
-        const code = part.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0");
         throw new Error(
-          `character ${JSON.stringify(part)} (U+${code}) in ${
-            JSON.stringify(chunk)
-          } is not in the ` +
+          `character ${describeCharacter(part)} in ${JSON.stringify(chunk)} is not in the ` +
             `vocabulary; a character-level BPE can only write characters it was trained on`,
         );
       }
@@ -132,4 +119,34 @@ export class BpeTokenizer extends Tokenizer {
   protected override options(): Record<string, unknown> {
     return { pattern: this.pattern.source };
   }
+}
+
+/** How a BPE variant cuts and spells its training text. */
+export interface BpeAlphabet {
+  /** How text is cut into chunks. */
+  pattern: RegExp;
+  /** The base symbols of a chunk (characters, or bytes). */
+  symbolsOf: (chunk: string) => string[];
+  /** The base vocabulary (every symbol `symbolsOf` can produce). */
+  baseVocabulary: readonly string[];
+}
+
+/**
+ * Learn a BPE vocabulary of `vocabSize` tokens, special tokens included: the base vocabulary,
+ * then merged symbols, most frequent pair first. Shared by character- and byte-level BPE.
+ */
+export function learnBpeVocabulary(
+  text: string,
+  vocabSize: number,
+  options: BpeTrainOptions,
+  alphabet: BpeAlphabet,
+): string[] {
+  return learnMerges({
+    chunks: countChunks(text, new RegExp(alphabet.pattern.source, "gu")),
+    symbolsOf: alphabet.symbolsOf,
+    baseVocabulary: alphabet.baseVocabulary,
+    join: (left, right) => left + right,
+    vocabularySize: vocabSize - (options.special?.length ?? 0),
+    onMerge: options.onMerge,
+  }).vocabulary;
 }

@@ -9,9 +9,8 @@
  *
  * @module
  */
-import { BpeTokenizer, type BpeTrainOptions } from "./bpe.ts";
+import { BpeTokenizer, type BpeTrainOptions, learnBpeVocabulary } from "./bpe.ts";
 import { base64ToBytes, bytesToBase64, showBytes, utf8Bytes, utf8Text } from "./bytes.ts";
-import { countChunks, learnMerges } from "./merge_trainer.ts";
 
 /** GPT-2's end-of-text token. */
 export const END_OF_TEXT = "<|endoftext|>";
@@ -34,13 +33,10 @@ export class ByteBpeTokenizer extends BpeTokenizer {
     options: BpeTrainOptions = {},
   ): ByteBpeTokenizer {
     const pattern = options.pattern ?? GPT2_PATTERN;
-    const { vocabulary } = learnMerges({
-      chunks: countChunks(text, new RegExp(pattern.source, "gu")),
+    const vocabulary = learnBpeVocabulary(text, vocabSize, options, {
+      pattern,
       symbolsOf: (chunk) => Array.from(utf8Bytes(chunk)),
       baseVocabulary: ALL_BYTES,
-      join: (left, right) => left + right,
-      vocabularySize: vocabSize - (options.special?.length ?? 0),
-      onMerge: options.onMerge,
     });
     return new ByteBpeTokenizer(vocabulary, { ...options, pattern });
   }

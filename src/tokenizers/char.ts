@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { describeCharacter, distinctCharacters } from "./characters.ts";
 import { Tokenizer } from "./tokenizer.ts";
 
 /**
@@ -25,8 +26,7 @@ export class CharTokenizer extends Tokenizer {
 
   /** The distinct characters of `text`, sorted by code point, as a tokenizer. */
   static train(text: string, special: readonly string[] = []): CharTokenizer {
-    const characters = [...new Set(text)].sort((a, b) => a.codePointAt(0)! - b.codePointAt(0)!);
-    return new CharTokenizer(characters, special);
+    return new CharTokenizer(distinctCharacters(text), special);
   }
 
   /** Each character's id; a character outside the vocabulary is an error naming it. */
@@ -36,11 +36,8 @@ export class CharTokenizer extends Tokenizer {
     for (const c of text) {
       const id = this.ids.get(c);
       if (id === undefined) {
-        const code = c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0");
         throw new Error(
-          `character ${
-            JSON.stringify(c)
-          } (U+${code}) at index ${index} is not in the vocabulary of ` +
+          `character ${describeCharacter(c)} at index ${index} is not in the vocabulary of ` +
             `${this.ids.size} characters`,
         );
       }
