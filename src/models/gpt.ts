@@ -134,14 +134,16 @@ export class GPT extends Module {
 
   /** Logits over the vocabulary for every position: `(B, T)` ids → `(B, T, V)`. */
   forward(ids: tf.Tensor2D): tf.Tensor3D {
-    this.checkIds(ids);
-    return tf.tidy(() => {
-      const T = ids.shape[1];
-      let x = this.tokenEmbedding.apply(ids).add(this.positions.apply(T)) as tf.Tensor3D; // (B, T, C)
-      const mask = causalMask(T); // (T, T)
-      for (const block of this.blocks) x = block.apply(x, mask).output; // (B, T, C)
-      return this.logits(x);
-    });
+    return tf.tidy(() => this.logits(this.trace(ids).hidden.at(-1)!)); // last block's output → (B, T, V)
+  }
+
+  /** The model's input `X = E[ids] + P` for positions `past … past + T − 1`: `(B, T, C)`. */
+  private embed(ids: tf.Tensor2D, past = 0): tf.Tensor3D {
+    const T = ids.shape[1];
+    const positions = past === 0
+      ? this.positions.apply(T) // (T, C)
+      : this.positions.apply(past + T).slice([past, 0], [T, this.config.dModel]);
+    return this.tokenEmbedding.apply(ids).add(positions) as tf.Tensor3D;
   }
 
   /**
@@ -151,14 +153,13 @@ export class GPT extends Module {
   trace(ids: tf.Tensor2D): { hidden: tf.Tensor3D[]; attention: tf.Tensor4D[] } {
     this.checkIds(ids);
     return tf.tidy(() => {
-      const T = ids.shape[1];
-      let x = this.tokenEmbedding.apply(ids).add(this.positions.apply(T)) as tf.Tensor3D;
-      const mask = causalMask(T);
+      let x = this.embed(ids); // (B, T, C)
+      const mask = causalMask(ids.shape[1]); // (T, T)
       const hidden = [x];
       const attention: tf.Tensor4D[] = [];
       for (const block of this.blocks) {
         const result = block.apply(x, mask);
-        x = result.output;
+        x = result.output; // (B, T, C)
         hidden.push(x);
         attention.push(result.weights);
       }
@@ -185,12 +186,7 @@ export class GPT extends Module {
     const past = cache.length;
     this.checkIds(ids, past);
     return tf.tidy(() => {
-      const Tnew = ids.shape[1];
-      const positions = this.positions.apply(past + Tnew).slice([past, 0], [
-        Tnew,
-        this.config.dModel,
-      ]);
-      let x = this.tokenEmbedding.apply(ids).add(positions) as tf.Tensor3D; // (B, Tnew, C)
+      let x = this.embed(ids, past); // (B, Tnew, C)
       this.blocks.forEach((block, i) => (x = block.applyCached(x, cache.layers[i])));
       return this.logits(x);
     });
