@@ -26,28 +26,45 @@ function header(tensor: tf.Tensor, name?: string): string {
   return `${name ? `${name}: ` : ""}${tensor.dtype} [${tensor.shape.join(", ")}]`;
 }
 
+/** The options with defaults, and how one number is written. */
+function resolve(tensor: tf.Tensor, options: TensorFormat) {
+  const digits = options.digits ?? 4;
+  return {
+    maxItems: options.maxItems ?? 10,
+    edge: options.edge ?? 3,
+    number: (x: number) => (tensor.dtype === "float32" ? x.toFixed(digits) : String(x)),
+  };
+}
+
+/** Indices shown of a dimension of `n` entries: all, or the first and last `edge`, −1 for "…". */
+function shownIndices(n: number, { maxItems, edge }: { maxItems: number; edge: number }): number[] {
+  if (n <= maxItems) return Array.from({ length: n }, (_, i) => i);
+  return [
+    ...Array.from({ length: edge }, (_, i) => i),
+    -1,
+    ...Array.from({ length: edge }, (_, i) => n - edge + i),
+  ];
+}
+
 /** Format a tensor as text (synchronously reads its values). */
 export function formatTensor(tensor: tf.Tensor, options: TensorFormat = {}): string {
-  const digits = options.digits ?? 4;
-  const maxItems = options.maxItems ?? 10;
-  const edge = options.edge ?? 3;
-  const isFloat = tensor.dtype === "float32";
-  const number = (x: number) => isFloat ? x.toFixed(digits) : String(x);
-  const values = tensor.arraySync() as Nested;
+  return textOf(tensor, tensor.arraySync() as Nested, options);
+}
+
+function textOf(tensor: tf.Tensor, values: Nested, options: TensorFormat): string {
+  const shown = resolve(tensor, options);
   // Pad all numbers to one width so columns line up.
-  const width = Math.max(1, ...flatten(values).map((x) => number(x).length));
-  const pad = (x: number) => number(x).padStart(width);
-  const shorten = <T>(items: T[]): (T | "…")[] =>
-    items.length > maxItems ? [...items.slice(0, edge), "…", ...items.slice(-edge)] : items;
+  const width = Math.max(1, ...flatten(values).map((x) => shown.number(x).length));
+  const pad = (x: number) => shown.number(x).padStart(width);
   const render = (v: Nested, depth: number): string => {
     if (!Array.isArray(v)) return pad(v);
-    const inner = shorten(v);
+    const parts = shownIndices(v.length, shown).map((i) => (i < 0 ? "…" : v[i]));
     if (v.length === 0 || !Array.isArray(v[0])) {
-      return `[${inner.map((x) => (x === "…" ? "…" : pad(x as number))).join(", ")}]`;
+      return `[${parts.map((x) => (x === "…" ? "…" : pad(x as number))).join(", ")}]`;
     }
     // Rows of a matrix on their own lines; blocks of higher dimensions apart by blank lines.
     const gap = "," + "\n".repeat(tensor.rank - depth - 1) + " ".repeat(depth + 1);
-    return `[${inner.map((x) => (x === "…" ? "…" : render(x as Nested, depth + 1))).join(gap)}]`;
+    return `[${parts.map((x) => (x === "…" ? "…" : render(x as Nested, depth + 1))).join(gap)}]`;
   };
   return `${header(tensor, options.name)}\n${render(values, 0)}`;
 }
@@ -56,8 +73,11 @@ export function formatTensor(tensor: tf.Tensor, options: TensorFormat = {}): str
 export class TensorView implements Displayable {
   /** @param tensor the tensor (read when the view is made, so it may be disposed afterwards) */
   constructor(tensor: tf.Tensor, readonly options: TensorFormat = {}) {
-    this.text = formatTensor(tensor, options);
-    this.html = tensor.rank <= 2 ? htmlGrid(tensor, options) : `<pre>${escapeXml(this.text)}</pre>`;
+    const values = tensor.arraySync() as Nested; // read once, for both forms
+    this.text = textOf(tensor, values, options);
+    this.html = tensor.rank <= 2
+      ? htmlGrid(tensor, values, options)
+      : `<pre>${escapeXml(this.text)}</pre>`;
   }
   /** The text form. */
   readonly text: string;
@@ -74,32 +94,17 @@ export function tensorView(tensor: tf.Tensor, options: TensorFormat = {}): Tenso
   return new TensorView(tensor, options);
 }
 
-function htmlGrid(tensor: tf.Tensor, options: TensorFormat): string {
-  const digits = options.digits ?? 4;
-  const maxItems = options.maxItems ?? 10;
-  const edge = options.edge ?? 3;
+function htmlGrid(tensor: tf.Tensor, values: Nested, options: TensorFormat): string {
+  const shown = resolve(tensor, options);
   const rows =
-    (tensor.rank === 0
-      ? [[tensor.arraySync() as number]]
-      : tensor.rank === 1
-      ? [tensor.arraySync() as number[]]
-      : tensor.arraySync()) as number[][];
-  const keep = (n: number) =>
-    n > maxItems
-      ? [
-        ...Array.from({ length: edge }, (_, i) => i),
-        -1,
-        ...Array.from({ length: edge }, (_, i) => n - edge + i),
-      ]
-      : Array.from({ length: n }, (_, i) => i);
-  const fmt = (x: number) => tensor.dtype === "float32" ? x.toFixed(digits) : String(x);
-  const cols = keep(rows[0]?.length ?? 0);
+    (tensor.rank === 0 ? [[values]] : tensor.rank === 1 ? [values] : values) as number[][];
+  const cols = shownIndices(rows[0]?.length ?? 0, shown);
   const head = `<tr><th></th>${cols.map((c) => `<th>${c < 0 ? "…" : c}</th>`).join("")}</tr>`;
-  const body = keep(rows.length).map((r) =>
+  const body = shownIndices(rows.length, shown).map((r) =>
     r < 0
       ? `<tr><th>…</th>${cols.map(() => "<td>…</td>").join("")}</tr>`
       : `<tr><th>${r}</th>${
-        cols.map((c) => `<td>${c < 0 ? "…" : fmt(rows[r][c])}</td>`).join("")
+        cols.map((c) => `<td>${c < 0 ? "…" : shown.number(rows[r][c])}</td>`).join("")
       }</tr>`
   ).join("");
   return `<div><code>${escapeXml(header(tensor, options.name))}</code>` +
