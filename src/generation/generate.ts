@@ -42,27 +42,19 @@ export function generate(
   const sequence = [...prompt];
   const added: number[] = [];
   const cache = options.cache ?? true ? model.newCache() : undefined;
-  const lastLogits = (logits: tf.Tensor3D) =>
-    tf.tidy(() => logits.slice([0, logits.shape[1] - 1, 0], [1, 1, -1]).dataSync());
   try {
     let pending = sequence.slice(-context); // tokens the cache has not seen yet
     for (let step = 0; step < options.maxNewTokens; step++) {
-      let values: ArrayLike<number>;
-      if (cache) {
-        if (cache.length + pending.length > context) {
-          cache.clear(); // restart from the last half of the window
-          pending = sequence.slice(-Math.max(1, Math.floor(context / 2)));
-        }
-        const ids = tf.tensor2d([pending], undefined, "int32");
-        const logits = model.forwardCached(ids, cache);
-        values = lastLogits(logits);
-        tf.dispose([ids, logits]);
-      } else {
-        const ids = tf.tensor2d([sequence.slice(-context)], undefined, "int32");
-        const logits = model.forward(ids);
-        values = lastLogits(logits);
-        tf.dispose([ids, logits]);
+      if (cache && cache.length + pending.length > context) {
+        cache.clear(); // restart from the last half of the window
+        pending = sequence.slice(-Math.max(1, Math.floor(context / 2)));
       }
+      // With the cache, only the tokens it has not seen; without, the whole (cropped) window.
+      const values = tf.tidy(() => {
+        const ids = tf.tensor2d([cache ? pending : sequence.slice(-context)], undefined, "int32");
+        const logits = cache ? model.forwardCached(ids, cache) : model.forward(ids); // (1, T, V)
+        return logits.slice([0, logits.shape[1] - 1, 0], [1, 1, -1]).dataSync(); // the last position
+      });
       const next = pickNext(values, options, random);
       sequence.push(next);
       added.push(next);
