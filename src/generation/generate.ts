@@ -50,11 +50,13 @@ export function generate(
         pending = sequence.slice(-Math.max(1, Math.floor(context / 2)));
       }
       // With the cache, only the tokens it has not seen; without, the whole (cropped) window.
-      const values = tf.tidy(() => {
+      const last = tf.tidy(() => {
         const ids = tf.tensor2d([cache ? pending : sequence.slice(-context)], undefined, "int32");
         const logits = cache ? model.forwardCached(ids, cache) : model.forward(ids); // (1, T, V)
-        return logits.slice([0, logits.shape[1] - 1, 0], [1, 1, -1]).dataSync(); // the last position
+        return logits.slice([0, logits.shape[1] - 1, 0], [1, 1, -1]); // the last position
       });
+      const values = last.dataSync();
+      last.dispose();
       const next = pickNext(values, options, random);
       sequence.push(next);
       added.push(next);

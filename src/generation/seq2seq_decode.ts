@@ -38,15 +38,15 @@ function nextLogProbs(
   prefixes: number[][],
   encoded: Encoded,
 ): Float32Array[] {
-  return tf.tidy(() => {
-    const lengths = prefixes.map((p) => p.length);
+  // The tensor leaves tf.tidy and is read outside: tidy would walk a returned array number by number.
+  const logProbs = tf.tidy(() => {
     const ids = tf.tensor2d(padRows(prefixes, model.config.padId), undefined, "int32");
-    const logProbs = tf.logSoftmax(model.decode(ids, encoded)); // (B, T, V)
-    const V = logProbs.shape[2];
-    const all = logProbs.dataSync() as Float32Array;
-    const T = logProbs.shape[1];
-    return lengths.map((length, b) => all.slice((b * T + length - 1) * V, (b * T + length) * V));
+    return tf.logSoftmax(model.decode(ids, encoded)); // (B, T, V)
   });
+  const [, T, V] = logProbs.shape;
+  const all = logProbs.dataSync() as Float32Array;
+  logProbs.dispose();
+  return prefixes.map((p, b) => all.slice((b * T + p.length - 1) * V, (b * T + p.length) * V));
 }
 
 /** Greedy decoding of every source at once; each output without `<start>` and `<end>`. */
