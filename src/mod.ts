@@ -27,6 +27,7 @@ export { registerWasmTrainingKernels, WASM_TRAINING_KERNELS } from "./runtime/wa
 export {
   fastMatMulRegistered,
   registerFastMatMul,
+  SMALL_PRODUCT,
   unregisterFastMatMul,
 } from "./runtime/wasm_matmul.ts";
 
@@ -100,6 +101,17 @@ export {
   type WordPieceTrainOptions,
 } from "./tokenizers/wordpiece.ts";
 export { loadTokenizer, tokenizerFromJSON } from "./tokenizers/load.ts";
+export {
+  CHAT_SPECIAL_TOKENS,
+  type ChatEncodeOptions,
+  ChatTemplate,
+  type EncodedChat,
+  END_OF_MESSAGE,
+  type Message,
+  type Role,
+  ROLE_TOKENS,
+} from "./tokenizers/chat_template.ts";
+export { END, PAD, START, SymbolVocabulary } from "./tokenizers/symbol_vocabulary.ts";
 
 export { Embedding, type EmbeddingOptions } from "./nn/embedding.ts";
 export {
@@ -151,11 +163,13 @@ export {
 } from "./generation/sampling.ts";
 export { generate, type GenerateOptions } from "./generation/generate.ts";
 export {
+  type BatchSource,
   evaluateLanguageModel,
   type TrainingRecord,
   type TrainingResult,
   type TrainingSettings,
   trainLanguageModel,
+  trainLoop,
 } from "./training/train_loop.ts";
 export {
   MOBY_GPT_FINAL_EVAL_BATCHES,
@@ -172,6 +186,7 @@ export {
 } from "./models/encoder_decoder.ts";
 export {
   disposeSeq2SeqBatch,
+  lengthBucketedBatches,
   padRows,
   type Seq2SeqBatch,
   seq2seqBatch,
@@ -181,6 +196,78 @@ export {
 export {
   type BeamOptions,
   beamSearch,
+  beamSearchMany,
   greedyDecode,
   type Seq2SeqDecodeOptions,
 } from "./generation/seq2seq_decode.ts";
+export {
+  type G2PVocabularies,
+  pronounce,
+  type PronounceOptions,
+  pronunciationErrorRates,
+} from "./generation/pronounce.ts";
+export { type Seq2SeqTrainingSettings, trainSeq2Seq } from "./training/seq2seq_loop.ts";
+export {
+  G2P_SEED,
+  G2P_TEST_WORDS,
+  G2P_TRAINING,
+  g2pConfig,
+  type G2PData,
+  g2pData,
+  type G2PExample,
+} from "./training/g2p.ts";
+export {
+  type ChatCase,
+  chatReply,
+  type ChatReplyOptions,
+  exactReplyAccuracy,
+} from "./generation/chat.ts";
+export {
+  chatBatch,
+  IGNORE_TARGET,
+  SUM_CHAT_SEED,
+  SUM_CHAT_TRAINING,
+  SUM_MAX_TURNS,
+  SUM_QUESTION_FORMS,
+  SUM_SYSTEM_PROMPTS,
+  sumAnswerText,
+  sumChatConfig,
+  sumChatTokenizer,
+  sumConversation,
+  sumDialogue,
+  type SumQuestion,
+  type SumQuestionSplit,
+  sumQuestionSplit,
+  sumQuestionText,
+  type SumTurn,
+  trainSumChat,
+} from "./training/chat_sums.ts";
+export { splitSentences } from "./data/sentences.ts";
+export {
+  EncoderOnly,
+  type EncoderOnlyConfig,
+  resolveEncoderOnlyConfig,
+} from "./models/encoder_only.ts";
+export {
+  disposeMlmBatch,
+  type MaskAction,
+  type MaskedSequence,
+  type MaskingOptions,
+  maskTokens,
+  type MlmBatch,
+  mlmBatch,
+} from "./training/mlm_masking.ts";
+export {
+  MLM_MAX_LENGTH,
+  MLM_SEED,
+  MLM_TRAINING,
+  MLM_VOCAB_SIZE,
+  mlmAccuracy,
+  mlmConfig,
+  type MlmData,
+  mlmData,
+  mlmEvalBatches,
+  mlmMasking,
+  sentenceSequences,
+  trainMlm,
+} from "./training/moby_mlm.ts";

@@ -3,17 +3,28 @@ import { assert, assertAlmostEquals, assertEquals, assertThrows } from "./assert
 import {
   AdamW,
   beamSearch,
+  beamSearchMany,
   cmuDictSplit,
   crossEntropy,
   disposeSeq2SeqBatch,
   editDistance,
   EncoderDecoder,
   type EncoderDecoderConfig,
+  END,
   errorRates,
+  G2P_TRAINING,
+  g2pConfig,
+  g2pData,
   greedyDecode,
   initCourse,
+  lengthBucketedBatches,
+  PAD,
+  Random,
   seq2seqBatch,
   setSeed,
+  START,
+  SymbolVocabulary,
+  trainSeq2Seq,
   trainStep,
 } from "../src/mod.ts";
 
@@ -137,24 +148,95 @@ Deno.test("beam width 1 equals greedy decoding; no tensors left behind", () => {
   assertEquals(beams, greedy);
   const wide = beamSearch(model, sources[0], { ...options, beamWidth: 4 });
   assert(wide.length <= 8 && !wide.includes(2), `beam output ${wide} is too long or keeps <end>`);
+  // Sources of different lengths searched together give what each gives alone.
+  const together = beamSearchMany(model, sources, { ...options, beamWidth: 3 });
+  const alone = sources.map((s) => beamSearch(model, s, { ...options, beamWidth: 3 }));
+  assertEquals(together, alone);
+  assertEquals(tf.memory().numTensors, before);
+  model.dispose();
+});
+
+Deno.test("symbol vocabulary: <pad> <start> <end> first, round trip, unknown symbols named", () => {
+  const vocab = SymbolVocabulary.fromSequences([["K", "AE1", "T"], ["D", "AO1", "G"]]);
+  assertEquals(vocab.symbols.slice(0, 3), [PAD, START, END]);
+  assertEquals([vocab.padId, vocab.startId, vocab.endId], [0, 1, 2]);
+  assertEquals(vocab.symbols.slice(3), ["AE1", "AO1", "D", "G", "K", "T"]);
+  const ids = vocab.encode(["K", "AE1", "T"]);
+  assertEquals(ids, [7, 3, 8]);
+  assertEquals(vocab.decode([1, ...ids, 2, 0]), ["K", "AE1", "T"]);
+  assertThrows(() => vocab.encode(["K", "EY1"]), /"EY1" is not in the vocabulary/);
+  assertThrows(() => vocab.encode([END]), /"<end>" is not in the vocabulary/);
+  assertEquals(new SymbolVocabulary(vocab.toJSON()).symbols, vocab.symbols);
+});
+
+Deno.test("length-bucketed batches: every example once, little padding, same seed same order", () => {
+  const random = new Random(3);
+  const examples = Array.from({ length: 1000 }, (_, i) => ({
+    source: Array(1 + random.int(20)).fill(3),
+    target: [i],
+  }));
+  const batches = lengthBucketedBatches(examples, 32, new Random(4), 10);
+  assertEquals(
+    batches.flat().map((e) => e.target[0]).sort((a, b) => a - b),
+    examples.map((_, i) => i),
+  );
+  assert(batches.every((b) => b.length <= 32));
+  const real = batches.flat().reduce((s, e) => s + e.source.length, 0);
+  const rectangle = batches.reduce(
+    (s, b) => s + b.length * Math.max(...b.map((e) => e.source.length)),
+    0,
+  );
+  assert(
+    real / rectangle > 0.9,
+    `only ${(100 * real / rectangle).toFixed(0)} % of positions are real`,
+  );
+  assertEquals(lengthBucketedBatches(examples, 32, new Random(4), 10), batches);
+});
+
+Deno.test("trainSeq2Seq: the loss falls on a small G2P set and no tensors are left behind", async () => {
+  const data = g2pData();
+  setSeed(25);
+  const model = new EncoderDecoder({
+    ...g2pConfig(data),
+    dModel: 32,
+    encoderLayers: 1,
+    decoderLayers: 1,
+  });
+  const before = tf.memory().numTensors;
+  const settings = {
+    ...G2P_TRAINING,
+    steps: 40,
+    batchSize: 32,
+    evalEvery: 20,
+    schedule: { max: 3e-3, min: 3e-4, warmup: 5, total: 40 },
+  };
+  const result = await trainSeq2Seq(
+    model,
+    data.train.slice(0, 2000),
+    data.validation.slice(0, 200),
+    data.phonemes,
+    settings,
+    new Random(5),
+  );
+  const vals = result.history.filter((r) => r.val !== undefined).map((r) => r.val!);
+  assertEquals(vals.length, 2);
+  assert(vals[1] < vals[0] && vals[1] < Math.log(data.phonemes.size), `validation losses ${vals}`);
   assertEquals(tf.memory().numTensors, before);
   model.dispose();
 });
 
 Deno.test("a 20-word CMUdict set overfits to 100 % accuracy", () => {
   const words = cmuDictSplit().train.filter((p) => p.word.length <= 6).slice(1000, 1020);
-  const letters = [...new Set(words.flatMap((w) => [...w.word]))].sort();
-  const phones = [...new Set(words.flatMap((w) => w.phonemes))].sort();
-  const letterId = new Map(letters.map((c, i) => [c, i + 3]));
-  const phoneId = new Map(phones.map((p, i) => [p, i + 3]));
+  const letters = SymbolVocabulary.fromSequences(words.map((w) => [...w.word]));
+  const phones = SymbolVocabulary.fromSequences(words.map((w) => w.phonemes));
   const examples = words.map((w) => ({
-    source: [...w.word].map((c) => letterId.get(c)!),
-    target: w.phonemes.map((p) => phoneId.get(p)!),
+    source: letters.encode([...w.word]),
+    target: phones.encode(w.phonemes),
   }));
   setSeed(24);
   const model = new EncoderDecoder({
-    sourceVocabSize: letters.length + 3,
-    targetVocabSize: phones.length + 3,
+    sourceVocabSize: letters.size,
+    targetVocabSize: phones.size,
     maxLength: 12,
     dModel: 64,
     numHeads: 4,
@@ -202,4 +284,21 @@ Deno.test("encoder-decoder config and input errors name the problem", () => {
     );
   });
   model.dispose();
+});
+
+Deno.test("G2P data: the stated split, disjoint parts, and vocabularies that cover every word", () => {
+  const data = g2pData();
+  const split = cmuDictSplit();
+  assertEquals(data.test.map((e) => e.word), split.heldOut.map((p) => p.word));
+  assertEquals(data.train.length + data.validation.length, split.train.length);
+  assertEquals(data.validation.length, Math.ceil(split.train.length / 50));
+  const seen = new Set(data.train.map((e) => e.word));
+  assert(
+    data.validation.every((e) => !seen.has(e.word)) && data.test.every((e) => !seen.has(e.word)),
+  );
+  assertEquals(data.letters.size, 3 + 27); // A–Z and the apostrophe
+  const cat = data.test.find((e) => e.word === "CAT") ?? data.train.find((e) => e.word === "CAT")!;
+  assertEquals(cat.phonemes, ["K", "AE1", "T"]);
+  assertEquals(data.phonemes.decode(cat.target), cat.phonemes);
+  assertEquals(data.letters.decode(cat.source).join(""), "CAT");
 });

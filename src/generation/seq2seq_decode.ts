@@ -5,7 +5,8 @@
  * - **greedy**: at each step the most likely token (many sources at once);
  * - **beam search**: keep the `k` best partial outputs at each step, scored by their total log
  *   probability divided by (length)^α, so that longer outputs are not penalised merely for
- *   having more factors below 1. With `k = 1` it is greedy decoding.
+ *   having more factors below 1. With `k = 1` it is greedy decoding. Many sources can be
+ *   searched together, one decoder pass per step for all their beams.
  *
  * @module
  */
@@ -89,41 +90,66 @@ export function beamSearch(
   source: readonly number[],
   options: BeamOptions,
 ): number[] {
+  return beamSearchMany(model, [source], options)[0];
+}
+
+/**
+ * Beam search for many sources at once: every source keeps its own k beams, but each step
+ * runs the decoder once over the beams of all sources together. Outputs are without
+ * `<start>` and `<end>`, in the order of `sources`.
+ */
+export function beamSearchMany(
+  model: EncoderDecoder,
+  sources: readonly (readonly number[])[],
+  options: BeamOptions,
+): number[][] {
   const k = options.beamWidth;
   requirePositiveInteger("beamWidth", k);
   const alpha = options.lengthPenalty ?? 1;
   const score = (h: Hypothesis) => h.logProb / Math.pow(Math.max(1, h.tokens.length - 1), alpha);
-  const single = tf.tidy(() => model.encode(tf.tensor2d([[...source]], undefined, "int32")));
+  const all = tf.tidy(() =>
+    model.encode(tf.tensor2d(padRows(sources, model.config.padId), undefined, "int32"))
+  );
   try {
-    let beams: Hypothesis[] = [{ tokens: [options.startId], logProb: 0, done: false }];
-    for (let step = 0; step < options.maxLength && beams.some((b) => !b.done); step++) {
-      const alive = beams.filter((b) => !b.done);
-      const encoded = tf.tidy(() => ({
-        memory: single.memory.tile([alive.length, 1, 1]) as tf.Tensor3D,
-        memoryMask: single.memoryMask.tile([alive.length, 1, 1, 1]) as tf.Tensor4D,
-      }));
-      const logProbs = nextLogProbs(model, alive.map((b) => b.tokens), encoded);
+    let beams: Hypothesis[][] = sources.map(() => [
+      { tokens: [options.startId], logProb: 0, done: false },
+    ]);
+    for (let step = 0; step < options.maxLength; step++) {
+      // The beams still writing, with the source each belongs to.
+      const alive = beams.flatMap((bs, s) =>
+        bs.filter((b) => !b.done).map((beam) => ({ s, beam }))
+      );
+      if (alive.length === 0) break;
+      const encoded = tf.tidy(() => {
+        const rows = tf.tensor1d(alive.map((a) => a.s), "int32");
+        return {
+          memory: tf.gather(all.memory, rows) as tf.Tensor3D,
+          memoryMask: tf.gather(all.memoryMask, rows) as tf.Tensor4D,
+        };
+      });
+      const logProbs = nextLogProbs(model, alive.map((a) => a.beam.tokens), encoded);
       tf.dispose([encoded.memory, encoded.memoryMask]);
-      const candidates: Hypothesis[] = beams.filter((b) => b.done);
-      alive.forEach((beam, i) => {
+      const candidates: Hypothesis[][] = beams.map((bs) => bs.filter((b) => b.done));
+      alive.forEach(({ s, beam }, i) => {
         const row = logProbs[i];
-        // Only a beam's k best continuations can make the overall top k.
+        // Only a beam's k best continuations can make its source's overall top k.
         const order = Array.from(row.keys()).sort((a, b) => row[b] - row[a]).slice(0, k);
         for (const v of order) {
-          candidates.push({
+          candidates[s].push({
             tokens: [...beam.tokens, v],
             logProb: beam.logProb + row[v],
             done: v === options.endId,
           });
         }
       });
-      beams = candidates.sort((a, b) => score(b) - score(a)).slice(0, k);
+      beams = candidates.map((c) => c.sort((a, b) => score(b) - score(a)).slice(0, k));
     }
-    const best = beams.sort((a, b) => score(b) - score(a))[0];
-    return best.tokens.slice(1).filter((t, i, all) =>
-      !(t === options.endId && i === all.length - 1)
-    );
+    return beams.map((bs) => {
+      const best = bs.sort((a, b) => score(b) - score(a))[0];
+      const tokens = best.tokens.slice(1);
+      return best.done ? tokens.slice(0, -1) : tokens;
+    });
   } finally {
-    tf.dispose([single.memory, single.memoryMask]);
+    tf.dispose([all.memory, all.memoryMask]);
   }
 }

@@ -13,7 +13,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { causalMask } from "../nn/attention.ts";
 import { requirePositiveInteger } from "../nn/checks.ts";
-import { crossEntropy } from "../nn/cross_entropy.ts";
+import { crossEntropy, type CrossEntropyOptions } from "../nn/cross_entropy.ts";
 import { Embedding } from "../nn/embedding.ts";
 import { EncoderBlock } from "../nn/encoder_block.ts";
 import { type Activation } from "../nn/feed_forward.ts";
@@ -192,9 +192,12 @@ export class GPT extends Module {
     });
   }
 
-  /** Mean next-token cross-entropy of `targets` `(B, T)` given `ids` `(B, T)`. */
-  loss(ids: tf.Tensor2D, targets: tf.Tensor2D): tf.Scalar {
-    return tf.tidy(() => crossEntropy(this.forward(ids), targets));
+  /**
+   * Mean next-token cross-entropy of `targets` `(B, T)` given `ids` `(B, T)`; with
+   * `options.ignoreId`, positions whose target is that id (e.g. −1) are left out.
+   */
+  loss(ids: tf.Tensor2D, targets: tf.Tensor2D, options: CrossEntropyOptions = {}): tf.Scalar {
+    return tf.tidy(() => crossEntropy(this.forward(ids), targets, options));
   }
 
   /** A fresh cache for {@link forwardCached}. */

@@ -29,8 +29,8 @@ export function fixedBatches(tokens: Int32Array, set: EvalSet): Batch[] {
   );
 }
 
-/** Mean of `loss(batch)` over `batches`. */
-export function meanLoss(batches: readonly Batch[], loss: (batch: Batch) => tf.Scalar): number {
+/** Mean of `loss(batch)` over `batches` (of any kind: language-model or seq2seq batches). */
+export function meanLoss<B>(batches: readonly B[], loss: (batch: B) => tf.Scalar): number {
   let total = 0;
   for (const batch of batches) total += tf.tidy(() => loss(batch).dataSync()[0]);
   return total / batches.length;

@@ -15,6 +15,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import type { Random } from "../runtime/random.ts";
 
 /** A source and target pair of token ids (without `<start>` / `<end>`). */
 export interface Seq2SeqExample {
@@ -71,4 +72,28 @@ export function seq2seqBatch(examples: readonly Seq2SeqExample[], ids: Seq2SeqId
 /** Free a batch's tensors. */
 export function disposeSeq2SeqBatch(batch: Seq2SeqBatch): void {
   tf.dispose([batch.source, batch.targetIn, batch.targetOut]);
+}
+
+/**
+ * One epoch of batches with little padding: shuffle the examples, cut them into pools of
+ * `poolBatches` batches, sort each pool by source length (then target length), cut it into
+ * batches, and shuffle the batches. Words of similar length share a batch, so trimming to the
+ * batch's longest leaves almost nothing to pad, while pools keep the order random.
+ */
+export function lengthBucketedBatches<E extends Seq2SeqExample>(
+  examples: readonly E[],
+  batchSize: number,
+  random: Random,
+  poolBatches = 50,
+): E[][] {
+  const shuffled = random.shuffle([...examples]);
+  const batches: E[][] = [];
+  const pool = batchSize * poolBatches;
+  for (let start = 0; start < shuffled.length; start += pool) {
+    const sorted = shuffled.slice(start, start + pool).sort((a, b) =>
+      a.source.length - b.source.length || a.target.length - b.target.length
+    );
+    for (let i = 0; i < sorted.length; i += batchSize) batches.push(sorted.slice(i, i + batchSize));
+  }
+  return random.shuffle(batches);
 }

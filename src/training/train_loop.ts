@@ -1,11 +1,13 @@
 /**
- * The training loop of a language model: sample a batch, take a step at the scheduled
- * learning rate, now and then measure the loss on held-out text, and report progress.
+ * The training loop: draw a batch, take a step at the scheduled learning rate, now and then
+ * measure the loss on held-out data, and report progress. One loop, {@link trainLoop}, serves
+ * every model of the course; {@link trainLanguageModel} feeds it windows of a token stream.
  *
  * It is async so that a notebook can redraw its live loss curve between steps.
  *
  * @module
  */
+import type * as tf from "@tensorflow/tfjs";
 import type { GPT } from "../models/gpt.ts";
 import type { Random } from "../runtime/random.ts";
 import { AdamW, type AdamWOptions } from "./adamw.ts";
@@ -54,6 +56,61 @@ export interface TrainingResult {
   seconds: number;
 }
 
+/** What {@link trainLoop} needs to know about the batches of a task. */
+export interface BatchSource<B> {
+  /** The next training batch. */
+  next(): B;
+  /** The loss of `model` on a batch (inside `tf.variableGrads`). */
+  loss(batch: B): tf.Scalar;
+  /** Free a batch's tensors. */
+  dispose(batch: B): void;
+}
+
+/**
+ * The loop every model of the course trains with: draw a batch, take a step at the scheduled
+ * learning rate, now and then call `validate()`, report each step. The optimizer is created
+ * here over `parameters` and freed at the end.
+ *
+ * @param onStep called after every step; awaited, so it may update a display
+ */
+export async function trainLoop<B>(
+  parameters: Map<string, tf.Variable>,
+  settings: Omit<TrainingSettings, "batchSize" | "evalBatches">,
+  batches: BatchSource<B>,
+  validate: () => number,
+  onStep?: (record: TrainingRecord) => void | Promise<void>,
+): Promise<TrainingResult> {
+  const optimizer = new AdamW(parameters, settings.optimizer);
+  const started = performance.now();
+  const history: TrainingRecord[] = [];
+  let finalVal = NaN;
+  try {
+    for (let step = 0; step < settings.steps; step++) {
+      const learningRate = learningRateAt(step, settings.schedule);
+      const batch = batches.next();
+      let loss: number;
+      try {
+        loss = trainStep(() => batches.loss(batch), optimizer, {
+          learningRate,
+          clipNorm: settings.clipNorm,
+        }).loss;
+      } finally {
+        batches.dispose(batch);
+      }
+      const record: TrainingRecord = { step, train: loss, learningRate };
+      if ((step + 1) % settings.evalEvery === 0 || step === settings.steps - 1) {
+        record.val = validate();
+        finalVal = record.val;
+      }
+      history.push(record);
+      await onStep?.(record);
+    }
+  } finally {
+    optimizer.dispose();
+  }
+  return { history, finalVal, seconds: (performance.now() - started) / 1000 };
+}
+
 /**
  * Train `model` on `trainTokens`, measuring validation loss on `valTokens`.
  *
@@ -69,37 +126,26 @@ export async function trainLanguageModel(
   onStep?: (record: TrainingRecord) => void | Promise<void>,
 ): Promise<TrainingResult> {
   const T = model.config.contextLength;
-  const optimizer = new AdamW(model.parameters(), settings.optimizer);
   const valBatches = fixedBatches(valTokens, {
     batches: settings.evalBatches,
     batchSize: settings.batchSize,
     contextLength: T,
   });
-  const started = performance.now();
-  const history: TrainingRecord[] = [];
-  let finalVal = NaN;
   try {
-    for (let step = 0; step < settings.steps; step++) {
-      const learningRate = learningRateAt(step, settings.schedule);
-      const batch = sampleBatch(trainTokens, settings.batchSize, T, random);
-      const { loss } = trainStep(() => model.loss(batch.x, batch.y), optimizer, {
-        learningRate,
-        clipNorm: settings.clipNorm,
-      });
-      disposeBatch(batch);
-      const record: TrainingRecord = { step, train: loss, learningRate };
-      if ((step + 1) % settings.evalEvery === 0 || step === settings.steps - 1) {
-        record.val = meanLoss(valBatches, (b) => model.loss(b.x, b.y));
-        finalVal = record.val;
-      }
-      history.push(record);
-      await onStep?.(record);
-    }
+    return await trainLoop(
+      model.parameters(),
+      settings,
+      {
+        next: () => sampleBatch(trainTokens, settings.batchSize, T, random),
+        loss: (batch) => model.loss(batch.x, batch.y),
+        dispose: disposeBatch,
+      },
+      () => meanLoss(valBatches, (b) => model.loss(b.x, b.y)),
+      onStep,
+    );
   } finally {
     disposeBatches(valBatches);
-    optimizer.dispose();
   }
-  return { history, finalVal, seconds: (performance.now() - started) / 1000 };
 }
 
 /** Mean loss of `model` over `batches` fixed batches of `tokens` (the validation measure). */

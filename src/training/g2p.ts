@@ -1,0 +1,92 @@
+/**
+ * Lesson 9's task: grapheme-to-phoneme conversion on CMUdict — the letters of a word in, its
+ * ARPAbet phonemes out ("CAT" → K AE1 T). One definition of the data, the model and the
+ * training, used by the lesson and by `tools/train_g2p.ts` (which makes the shipped checkpoint).
+ *
+ * @module
+ */
+import { cmuDictSplit, type Pronunciation } from "../data/cmudict.ts";
+import type { EncoderDecoderConfig } from "../models/encoder_decoder.ts";
+import { SymbolVocabulary } from "../tokenizers/symbol_vocabulary.ts";
+import type { Seq2SeqExample } from "./seq2seq_batches.ts";
+import type { Seq2SeqTrainingSettings } from "./seq2seq_loop.ts";
+
+/** A word and its pronunciation as ids, with the words themselves kept for reading. */
+export interface G2PExample extends Seq2SeqExample {
+  /** The word, "CAT". */
+  word: string;
+  /** Its phonemes, ["K", "AE1", "T"]. */
+  phonemes: string[];
+}
+
+/** The data of lesson 9. */
+export interface G2PData {
+  /** Letters (A–Z and the apostrophe). */
+  letters: SymbolVocabulary;
+  /** ARPAbet phonemes with stress digits. */
+  phonemes: SymbolVocabulary;
+  /** Training pairs. */
+  train: G2PExample[];
+  /** Every 50th training word, held out for the validation loss. */
+  validation: G2PExample[];
+  /** Every 10th word of the sorted dictionary: the test set. */
+  test: G2PExample[];
+}
+
+/** Words of the test set scored in the lesson (the first ones in sorted order). */
+export const G2P_TEST_WORDS = 2000;
+
+/**
+ * CMUdict as lesson 9 uses it: `cmuDictSplit()`'s rule (main pronunciations of A–Z/apostrophe
+ * words, sorted, every 10th word for test); from the rest, every 50th word for validation.
+ */
+export function g2pData(): G2PData {
+  const split = cmuDictSplit();
+  const all = [...split.train, ...split.heldOut];
+  const letters = SymbolVocabulary.fromSequences(all.map((p) => [...p.word]));
+  const phonemes = SymbolVocabulary.fromSequences(all.map((p) => p.phonemes));
+  const example = (p: Pronunciation): G2PExample => ({
+    word: p.word,
+    phonemes: p.phonemes,
+    source: letters.encode([...p.word]),
+    target: phonemes.encode(p.phonemes),
+  });
+  const train = split.train.map(example);
+  return {
+    letters,
+    phonemes,
+    train: train.filter((_, i) => i % 50 !== 0),
+    validation: train.filter((_, i) => i % 50 === 0),
+    test: split.heldOut.map(example),
+  };
+}
+
+/** The model: 2 + 2 layers, d_model 64, 4 heads, feed-forward 256 (about 250,000 parameters). */
+export function g2pConfig(data: Pick<G2PData, "letters" | "phonemes">): EncoderDecoderConfig {
+  return {
+    sourceVocabSize: data.letters.size,
+    targetVocabSize: data.phonemes.size,
+    maxLength: 40,
+    dModel: 64,
+    numHeads: 4,
+    encoderLayers: 2,
+    decoderLayers: 2,
+  };
+}
+
+/**
+ * Training: 2,400 steps of 128 words (about 2.8 passes over the training words), AdamW lr 3e-3
+ * (warm-up 200, cosine to 5e-5), clip 1, label smoothing 0.1. About 10 minutes on one core.
+ */
+export const G2P_TRAINING: Seq2SeqTrainingSettings = {
+  steps: 2400,
+  batchSize: 128,
+  schedule: { max: 3e-3, min: 5e-5, warmup: 200, total: 2400 },
+  clipNorm: 1,
+  optimizer: { beta1: 0.9, beta2: 0.98, weightDecay: 0.01 },
+  labelSmoothing: 0.1,
+  evalEvery: 250,
+};
+
+/** The seed of the shipped run. */
+export const G2P_SEED = 2024;
