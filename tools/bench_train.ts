@@ -6,8 +6,9 @@
  * Moby Dick (81), AdamW, gradient clipping at 1.0: the settings of lesson 7 and of
  * `shared/reference/gpt_ref.py`, which trains the same model in PyTorch for comparison.
  *
- * Prints `train step (wasm): X ms/step` and the same for cpu, then GFLOP/s of plain (NN),
- * transposed (NT, TN) and batched products. `--steps N` sets the timed steps (default 30);
+ * Prints `train step (wasm): X ms/step` and the same for cpu, then the training step of lesson 9's
+ * encoder-decoder (batches of 128 words, at `d_model` 128 as `shared/reference/g2p_ref.py` and
+ * at the course's 64), then GFLOP/s of plain (NN), transposed (NT, TN) and batched products. `--steps N` sets the timed steps (default 30);
  * `--profile` prints the kernels that take the most time in one step.
  *
  * @module
@@ -17,11 +18,17 @@ import {
   AdamW,
   CharTokenizer,
   disposeBatch,
+  disposeSeq2SeqBatch,
+  EncoderDecoder,
+  g2pConfig,
+  g2pData,
   GPT,
   initCourse,
+  lengthBucketedBatches,
   mobyDickSplit,
   Random,
   sampleBatch,
+  seq2seqBatch,
   setSeed,
   trainStep,
 } from "../src/mod.ts";
@@ -99,7 +106,39 @@ for (const backend of backends as ("wasm" | "cpu")[]) {
   console.log(`train step (${backend}): ${ms.toFixed(1)} ms/step`);
 }
 
+/** ms per training step of lesson 9's encoder-decoder at `dModel`, on length-bucketed batches of 128. */
+function timeG2P(dModel: number, timedSteps: number): number {
+  const data = g2pData();
+  setSeed(0);
+  const model = new EncoderDecoder({ ...g2pConfig(data), dModel });
+  const optimizer = new AdamW(model.parameters());
+  const batches = lengthBucketedBatches(data.train, 128, new Random(0));
+  const step = () => {
+    const batch = seq2seqBatch(batches.pop()!, data.phonemes);
+    trainStep(
+      () => model.loss(batch.source, batch.targetIn, batch.targetOut, 0.1),
+      optimizer,
+      { learningRate: 1e-3, clipNorm: 1 },
+    );
+    disposeSeq2SeqBatch(batch);
+  };
+  for (let i = 0; i < 3; i++) step(); // warm-up
+  const started = performance.now();
+  for (let i = 0; i < timedSteps; i++) step();
+  const ms = (performance.now() - started) / timedSteps;
+  optimizer.dispose();
+  model.dispose();
+  return ms;
+}
+
 await initCourse({ backend: "wasm" });
+for (const dModel of [128, 64]) {
+  console.log(
+    `g2p train step (wasm, d_model ${dModel}, batch 128): ${
+      timeG2P(dModel, steps).toFixed(1)
+    } ms/step`,
+  );
+}
 const [m, k, n] = [768, 128, 512];
 const a = tf.randomNormal([m, k]), b = tf.randomNormal([k, n]);
 const aT = tf.randomNormal([k, m]), bT = tf.randomNormal([n, k]);
