@@ -111,6 +111,10 @@ Deno.test("encoder-only: every position sees both sides; padding changes nothing
   assert(Math.abs(loss - Math.log(30)) < 0.5, `untrained loss ${loss} should be near ln 30`);
   assertEquals(tf.memory().numTensors, before);
   assertThrows(
+    () => model.encode(tf.tensor2d([Array(13).fill(5)], undefined, "int32")),
+    /sequence of 13 tokens is longer than maxLength 12/,
+  );
+  assertThrows(
     () => new EncoderOnly({ vocabSize: 30, maxLength: 12, dModel: 30, numHeads: 4, numLayers: 1 }),
     /dModel \(30\) must be divisible by numHeads \(4\)/,
   );

@@ -14,7 +14,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { causalMask, paddingMask } from "../nn/attention.ts";
-import { requirePositiveInteger } from "../nn/checks.ts";
+import { requirePositiveInteger, requireTokenIds } from "../nn/checks.ts";
 import { crossEntropy } from "../nn/cross_entropy.ts";
 import { DecoderBlock } from "../nn/decoder_block.ts";
 import { Embedding } from "../nn/embedding.ts";
@@ -146,22 +146,9 @@ export class EncoderDecoder extends Module {
     this.output = new Linear(dModel, targetVocabSize, { initStd });
   }
 
-  private checkIds(ids: tf.Tensor, name: string): void {
-    if (ids.rank !== 2 || ids.dtype !== "int32") {
-      throw new RangeError(
-        `${name} ids must be an int32 tensor of shape (B, T), got ${ids.dtype} [${ids.shape}]`,
-      );
-    }
-    if ((ids.shape[1] as number) > this.config.maxLength) {
-      throw new RangeError(
-        `${name} of ${ids.shape[1]} tokens is longer than maxLength ${this.config.maxLength}`,
-      );
-    }
-  }
-
   /** Run the encoder over `source` `(B, Ts)`; padding positions are hidden from every query. */
   encode(source: tf.Tensor2D): Encoded {
-    this.checkIds(source, "source");
+    requireTokenIds(source, "source", this.config.maxLength);
     return tf.tidy(() => {
       const Ts = source.shape[1];
       const memoryMask = paddingMask(source, this.config.padId).expandDims(1) as tf.Tensor4D; // (B, 1, 1, Ts)
@@ -176,7 +163,7 @@ export class EncoderDecoder extends Module {
    * position sees earlier target positions only (causal), and no padding.
    */
   decode(targetIn: tf.Tensor2D, encoded: Encoded, weights?: { cross: tf.Tensor4D[] }): tf.Tensor3D {
-    this.checkIds(targetIn, "target");
+    requireTokenIds(targetIn, "target", this.config.maxLength);
     return tf.tidy(() => {
       const Tt = targetIn.shape[1];
       const selfMask = causalMask(Tt).mul(paddingMask(targetIn, this.config.padId).expandDims(1)); // (B, 1, Tt, Tt)

@@ -15,7 +15,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { paddingMask } from "../nn/attention.ts";
-import { requirePositiveInteger } from "../nn/checks.ts";
+import { requirePositiveInteger, requireTokenIds } from "../nn/checks.ts";
 import { crossEntropy } from "../nn/cross_entropy.ts";
 import { Embedding } from "../nn/embedding.ts";
 import { EncoderBlock } from "../nn/encoder_block.ts";
@@ -102,19 +102,6 @@ export class EncoderOnly extends Module {
     this.outputBias = tf.tidy(() => tf.variable(tf.zeros([vocabSize])));
   }
 
-  private checkIds(ids: tf.Tensor): void {
-    if (ids.rank !== 2 || ids.dtype !== "int32") {
-      throw new RangeError(
-        `token ids must be an int32 tensor of shape (B, T), got ${ids.dtype} [${ids.shape}]`,
-      );
-    }
-    if ((ids.shape[1] as number) > this.config.maxLength) {
-      throw new RangeError(
-        `sequence of ${ids.shape[1]} tokens is longer than maxLength ${this.config.maxLength}`,
-      );
-    }
-  }
-
   /**
    * What happens inside: the input `E + P` and each block's output `(B, T, C)`, the final
    * contextual vectors `(B, T, C)` (after the last LayerNorm), and each block's attention
@@ -123,7 +110,7 @@ export class EncoderOnly extends Module {
   trace(
     ids: tf.Tensor2D,
   ): { hidden: tf.Tensor3D[]; output: tf.Tensor3D; attention: tf.Tensor4D[] } {
-    this.checkIds(ids);
+    requireTokenIds(ids, "sequence", this.config.maxLength);
     return tf.tidy(() => {
       const mask = paddingMask(ids, this.config.padId).expandDims(1); // (B, 1, 1, T)
       let x = this.tokenEmbedding.apply(ids).add(this.positions.apply(ids.shape[1])) as tf.Tensor3D; // (B, T, C)

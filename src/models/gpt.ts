@@ -12,7 +12,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { causalMask } from "../nn/attention.ts";
-import { requirePositiveInteger } from "../nn/checks.ts";
+import { requirePositiveInteger, requireTokenIds } from "../nn/checks.ts";
 import { crossEntropy, type CrossEntropyOptions } from "../nn/cross_entropy.ts";
 import { Embedding } from "../nn/embedding.ts";
 import { EncoderBlock } from "../nn/encoder_block.ts";
@@ -117,21 +117,6 @@ export class GPT extends Module {
     }
   }
 
-  /** Check token ids `(B, T)`: int32, and T within the context length. */
-  private checkIds(ids: tf.Tensor, offset = 0): void {
-    if (ids.rank !== 2 || ids.dtype !== "int32") {
-      throw new RangeError(
-        `token ids must be an int32 tensor of shape (B, T), got ${ids.dtype} [${ids.shape}]`,
-      );
-    }
-    const length = offset + (ids.shape[1] as number);
-    if (length > this.config.contextLength) {
-      throw new RangeError(
-        `sequence of ${length} tokens is longer than the context length ${this.config.contextLength}`,
-      );
-    }
-  }
-
   /** Logits over the vocabulary for every position: `(B, T)` ids → `(B, T, V)`. */
   forward(ids: tf.Tensor2D): tf.Tensor3D {
     return tf.tidy(() => this.logits(this.trace(ids).hidden.at(-1)!)); // last block's output → (B, T, V)
@@ -151,7 +136,7 @@ export class GPT extends Module {
    * `(B, T, C)`, and each block's attention weights `(B, H, T, T)`.
    */
   trace(ids: tf.Tensor2D): { hidden: tf.Tensor3D[]; attention: tf.Tensor4D[] } {
-    this.checkIds(ids);
+    requireTokenIds(ids, "sequence", this.config.contextLength, "the context length");
     return tf.tidy(() => {
       let x = this.embed(ids); // (B, T, C)
       const mask = causalMask(ids.shape[1]); // (T, T)
@@ -184,7 +169,7 @@ export class GPT extends Module {
    */
   forwardCached(ids: tf.Tensor2D, cache: GPTCache): tf.Tensor3D {
     const past = cache.length;
-    this.checkIds(ids, past);
+    requireTokenIds(ids, "sequence", this.config.contextLength, "the context length", past);
     return tf.tidy(() => {
       let x = this.embed(ids, past); // (B, Tnew, C)
       this.blocks.forEach((block, i) => (x = block.applyCached(x, cache.layers[i])));
