@@ -14,7 +14,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { causalMask, paddingMask } from "../nn/attention.ts";
-import { requirePositiveInteger, requireTokenIds } from "../nn/checks.ts";
+import { requireModelShape, requireTokenIds } from "../nn/checks.ts";
 import { crossEntropy } from "../nn/cross_entropy.ts";
 import { DecoderBlock } from "../nn/decoder_block.ts";
 import { Embedding } from "../nn/embedding.ts";
@@ -67,14 +67,7 @@ export function resolveEncoderDecoderConfig(
     "encoderLayers",
     "decoderLayers",
   ] as const;
-  for (const key of keys) {
-    requirePositiveInteger(`encoder-decoder config: ${key}`, config[key]);
-  }
-  if (config.dModel % config.numHeads !== 0) {
-    throw new RangeError(
-      `encoder-decoder config: dModel (${config.dModel}) must be divisible by numHeads (${config.numHeads})`,
-    );
-  }
+  requireModelShape("encoder-decoder", config, keys);
   return {
     ...config,
     dFF: config.dFF ?? 4 * config.dModel,

@@ -15,7 +15,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { paddingMask } from "../nn/attention.ts";
-import { requirePositiveInteger, requireTokenIds } from "../nn/checks.ts";
+import { requireModelShape, requireTokenIds } from "../nn/checks.ts";
 import { crossEntropy } from "../nn/cross_entropy.ts";
 import { Embedding } from "../nn/embedding.ts";
 import { EncoderBlock } from "../nn/encoder_block.ts";
@@ -49,14 +49,13 @@ export interface EncoderOnlyConfig {
 
 /** Check a config, naming the first bad value; returns it with defaults filled in. */
 export function resolveEncoderOnlyConfig(config: EncoderOnlyConfig): Required<EncoderOnlyConfig> {
-  for (const key of ["vocabSize", "maxLength", "dModel", "numHeads", "numLayers"] as const) {
-    requirePositiveInteger(`encoder-only config: ${key}`, config[key]);
-  }
-  if (config.dModel % config.numHeads !== 0) {
-    throw new RangeError(
-      `encoder-only config: dModel (${config.dModel}) must be divisible by numHeads (${config.numHeads})`,
-    );
-  }
+  requireModelShape("encoder-only", config, [
+    "vocabSize",
+    "maxLength",
+    "dModel",
+    "numHeads",
+    "numLayers",
+  ]);
   return {
     ...config,
     dFF: config.dFF ?? 4 * config.dModel,

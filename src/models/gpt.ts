@@ -12,7 +12,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { causalMask } from "../nn/attention.ts";
-import { requirePositiveInteger, requireTokenIds } from "../nn/checks.ts";
+import { requireModelShape, requireTokenIds } from "../nn/checks.ts";
 import { crossEntropy, type CrossEntropyOptions } from "../nn/cross_entropy.ts";
 import { Embedding } from "../nn/embedding.ts";
 import { EncoderBlock } from "../nn/encoder_block.ts";
@@ -47,14 +47,13 @@ export interface GPTConfig {
 
 /** Check a GPT config, naming the first bad value; returns it with defaults filled in. */
 export function resolveGPTConfig(config: GPTConfig): Required<GPTConfig> {
-  for (const key of ["vocabSize", "contextLength", "dModel", "numHeads", "numLayers"] as const) {
-    requirePositiveInteger(`GPT config: ${key}`, config[key]);
-  }
-  if (config.dModel % config.numHeads !== 0) {
-    throw new RangeError(
-      `GPT config: dModel (${config.dModel}) must be divisible by numHeads (${config.numHeads})`,
-    );
-  }
+  requireModelShape("GPT", config, [
+    "vocabSize",
+    "contextLength",
+    "dModel",
+    "numHeads",
+    "numLayers",
+  ]);
   return {
     vocabSize: config.vocabSize,
     contextLength: config.contextLength,

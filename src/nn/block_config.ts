@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { requirePositiveInteger } from "./checks.ts";
+import { requireHeadsDivide, requirePositiveInteger } from "./checks.ts";
 import type { Activation } from "./feed_forward.ts";
 import type { NormOrder } from "./residual.ts";
 
@@ -27,11 +27,7 @@ export interface BlockConfig {
 export function resolveBlockConfig(config: BlockConfig): Required<BlockConfig> {
   requirePositiveInteger("dModel", config.dModel);
   requirePositiveInteger("numHeads", config.numHeads);
-  if (config.dModel % config.numHeads !== 0) {
-    throw new RangeError(
-      `dModel (${config.dModel}) must be divisible by numHeads (${config.numHeads})`,
-    );
-  }
+  requireHeadsDivide(config.dModel, config.numHeads);
   const resolved: Required<BlockConfig> = {
     dModel: config.dModel,
     numHeads: config.numHeads,

@@ -13,6 +13,29 @@ export function requirePositiveInteger(what: string, value: unknown): asserts va
   }
 }
 
+/** Throw unless `numHeads` divides `dModel` (each head gets `dModel / numHeads` dimensions). */
+export function requireHeadsDivide(dModel: number, numHeads: number, prefix = ""): void {
+  if (dModel % numHeads !== 0) {
+    throw new RangeError(
+      `${prefix}dModel (${dModel}) must be divisible by numHeads (${numHeads}): ` +
+        "each head gets dModel / numHeads dimensions",
+    );
+  }
+}
+
+/**
+ * Check a model config: each of `keys` a positive integer, and `numHeads` dividing `dModel`.
+ * Messages start with `"<name> config: "`.
+ */
+export function requireModelShape<K extends string>(
+  name: string,
+  config: Record<K | "dModel" | "numHeads", unknown>,
+  keys: readonly K[],
+): void {
+  for (const key of keys) requirePositiveInteger(`${name} config: ${key}`, config[key]);
+  requireHeadsDivide(config.dModel as number, config.numHeads as number, `${name} config: `);
+}
+
 /**
  * Check a batch of token ids `(B, T)`: an int32 tensor of rank 2 whose `offset + T` positions
  * fit in `maxLength` (`limitName` names that limit in the message, e.g. "the context length").

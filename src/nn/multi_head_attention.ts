@@ -14,7 +14,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { scaledDotProductAttention } from "./attention.ts";
-import { requirePositiveInteger } from "./checks.ts";
+import { requireHeadsDivide, requirePositiveInteger } from "./checks.ts";
 import { causalMaskFrom, type LayerCache } from "./kv_cache.ts";
 import { Linear, type LinearOptions } from "./linear.ts";
 import { Module } from "./module.ts";
@@ -43,11 +43,7 @@ export class MultiHeadAttention extends Module {
   constructor(readonly dModel: number, readonly numHeads: number, options: LinearOptions = {}) {
     super();
     requirePositiveInteger("numHeads", numHeads);
-    if (dModel % numHeads !== 0) {
-      throw new RangeError(
-        `dModel (${dModel}) must be divisible by numHeads (${numHeads}): each head gets dModel / numHeads dimensions`,
-      );
-    }
+    requireHeadsDivide(dModel, numHeads);
     this.headDim = dModel / numHeads;
     this.query = new Linear(dModel, dModel, options);
     this.key = new Linear(dModel, dModel, options);
