@@ -231,6 +231,7 @@ export {
   SUM_QUESTION_FORMS,
   SUM_SYSTEM_PROMPTS,
   sumAnswerText,
+  sumChatCases,
   sumChatConfig,
   sumChatTokenizer,
   sumConversation,

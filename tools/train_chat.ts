@@ -17,12 +17,9 @@ import {
   setSeed,
   SUM_CHAT_SEED,
   SUM_CHAT_TRAINING,
-  SUM_QUESTION_FORMS,
-  SUM_SYSTEM_PROMPTS,
-  sumAnswerText,
+  sumChatCases,
   sumChatConfig,
   sumChatTokenizer,
-  sumConversation,
   sumQuestionSplit,
   trainSumChat,
 } from "../src/mod.ts";
@@ -48,13 +45,7 @@ const result = await trainSumChat(
   new Random(SUM_CHAT_SEED),
   logValidation,
 );
-const cases = split.test.map((q, i) => ({
-  messages: sumConversation(q, {
-    system: i % SUM_SYSTEM_PROMPTS.length,
-    form: i % SUM_QUESTION_FORMS.length,
-  }, false),
-  expected: sumAnswerText(q),
-}));
+const cases = sumChatCases(split.test);
 const { accuracy } = exactReplyAccuracy(model, template, cases);
 console.log(
   `${result.seconds.toFixed(0)} s, ${

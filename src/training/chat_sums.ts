@@ -97,6 +97,25 @@ export function sumConversation(
   return sumDialogue(variant.system, [{ q, form: variant.form }], withAnswer);
 }
 
+/**
+ * Held-out questions as conversations to complete, with the answer each should get: question
+ * i is asked in form i mod 5 under system prompt i mod 2. With `before`, each is asked
+ * second, after question `before[i]` (in form i + 2 mod 5) and its answer.
+ */
+export function sumChatCases(
+  questions: readonly SumQuestion[],
+  before?: readonly SumQuestion[],
+): { messages: Message[]; expected: string }[] {
+  const forms = SUM_QUESTION_FORMS.length;
+  return questions.map((q, i) => ({
+    messages: sumDialogue(i % SUM_SYSTEM_PROMPTS.length, [
+      ...(before ? [{ q: before[i], form: (i + 2) % forms }] : []),
+      { q, form: i % forms },
+    ], false),
+    expected: sumAnswerText(q),
+  }));
+}
+
 /** The question pairs of lesson 11, split three ways. */
 export interface SumQuestionSplit {
   /** Pairs to train on (9,300). */
