@@ -143,7 +143,12 @@ export { type Batch, disposeBatch, sampleBatch } from "./training/batches.ts";
 export { AdamW, type AdamWOptions } from "./training/adamw.ts";
 export { learningRateAt, type Schedule } from "./training/schedule.ts";
 export { clipByGlobalNorm, type Clipped } from "./training/clip.ts";
-export { type StepOptions, type StepResult, trainStep } from "./training/train_step.ts";
+export {
+  applyGradients,
+  type StepOptions,
+  type StepResult,
+  trainStep,
+} from "./training/train_step.ts";
 export { disposeBatches, type EvalSet, fixedBatches, meanLoss } from "./training/evaluate.ts";
 export {
   checkCheckpointConfig,
@@ -171,6 +176,20 @@ export {
   trainLanguageModel,
   trainLoop,
 } from "./training/train_loop.ts";
+export {
+  buildReplica,
+  countedTargets,
+  type HostBatch,
+  type HostMatrix,
+  replicaLoss,
+  type ReplicaModel,
+  type ReplicaTask,
+  splitRows,
+  type TensorBatch,
+  toHost,
+  toTensors,
+} from "./training/replica_task.ts";
+export { type BatchGradients, DataParallel } from "./training/data_parallel.ts";
 export {
   MOBY_GPT_FINAL_EVAL_BATCHES,
   MOBY_GPT_SEED,

@@ -3,13 +3,16 @@
  * products it is made of, on the wasm and cpu backends.
  *
  * The model: 4 layers, 4 heads, d_model 128, context 64, batch 12, the character vocabulary of
- * Moby Dick (81), AdamW, gradient clipping at 1.0: the settings of lesson 7 and of
- * `shared/reference/gpt_ref.py`, which trains the same model in PyTorch for comparison.
+ * Moby Dick (81), AdamW, gradient clipping at 1.0, the LM head tied to the embedding: the settings
+ * of `shared/reference/gpt_ref.py`, which trains the same model in PyTorch for comparison, and of
+ * lesson 7 (whose head is untied: 1 % more parameters).
  *
  * Prints `train step (wasm): X ms/step` and the same for cpu, then the training step of lesson 9's
  * encoder-decoder (batches of 128 words, at `d_model` 128 as `shared/reference/g2p_ref.py` and
- * at the course's 64), then GFLOP/s of plain (NN), transposed (NT, TN) and batched products. `--steps N` sets the timed steps (default 30);
- * `--profile` prints the kernels that take the most time in one step.
+ * at the course's 64), then both steps split over two threads (`shards: 2`, data parallelism,
+ * as the recipes train), then GFLOP/s of plain (NN), transposed (NT, TN) and batched products.
+ * `--steps N` sets the timed steps (default 30); `--profile` prints the kernels that take the
+ * most time in one step.
  *
  * @module
  */
@@ -26,10 +29,13 @@ import {
   initCourse,
   lengthBucketedBatches,
   mobyDickSplit,
+  mobyGPTConfig,
   Random,
   sampleBatch,
   seq2seqBatch,
   setSeed,
+  trainLanguageModel,
+  trainSeq2Seq,
   trainStep,
 } from "../src/mod.ts";
 
@@ -40,17 +46,13 @@ const backends = args.includes("--wasm-only") ? ["wasm"] : ["wasm", "cpu"];
 const { train } = mobyDickSplit();
 const tokenizer = CharTokenizer.train(train);
 const tokens = Int32Array.from(tokenizer.encode(train));
+/** Lesson 7's model with its head tied to the embedding, as `gpt_ref.py` has it. */
+const benchConfig = { ...mobyGPTConfig(tokenizer.vocabSize), tieWeights: true };
 
 async function timeTraining(backend: "wasm" | "cpu", timedSteps: number): Promise<number> {
   await initCourse({ backend });
   setSeed(1337);
-  const model = new GPT({
-    vocabSize: tokenizer.vocabSize,
-    contextLength: 64,
-    dModel: 128,
-    numHeads: 4,
-    numLayers: 4,
-  });
+  const model = new GPT(benchConfig);
   const optimizer = new AdamW(model.parameters());
   const random = new Random(0);
   const step = () => {
@@ -139,6 +141,69 @@ for (const dModel of [128, 64]) {
     } ms/step`,
   );
 }
+/** Times a training loop's steps from its `onStep` reports, leaving out 3 warm-up steps and the last (it validates). */
+function stepTimer(): { onStep: () => void; msPerStep: () => number } {
+  const times: number[] = [];
+  return {
+    onStep: () => void times.push(performance.now()),
+    msPerStep: () => (times[times.length - 2] - times[2]) / (times.length - 4),
+  };
+}
+
+const loopSettings = {
+  steps: steps + 4,
+  clipNorm: 1,
+  optimizer: {},
+  evalEvery: steps + 4,
+  evalBatches: 1,
+  shards: 2,
+};
+{
+  setSeed(1337);
+  const model = new GPT(benchConfig);
+  const timer = stepTimer();
+  await trainLanguageModel(
+    model,
+    tokens,
+    tokens.subarray(0, 2000),
+    {
+      ...loopSettings,
+      batchSize: 12,
+      schedule: { max: 1e-3, min: 1e-4, warmup: 2, total: steps + 4 },
+    },
+    new Random(0),
+    timer.onStep,
+  );
+  console.log(`train step (wasm, 2 threads): ${timer.msPerStep().toFixed(1)} ms/step`);
+  model.dispose();
+}
+{
+  const data = g2pData();
+  setSeed(0);
+  const model = new EncoderDecoder(g2pConfig(data));
+  const timer = stepTimer();
+  await trainSeq2Seq(
+    model,
+    data.train,
+    data.validation.slice(0, 128),
+    data.phonemes,
+    {
+      ...loopSettings,
+      batchSize: 128,
+      schedule: { max: 1e-3, min: 1e-4, warmup: 2, total: steps + 4 },
+      labelSmoothing: 0.1,
+    },
+    new Random(0),
+    timer.onStep,
+  );
+  console.log(
+    `g2p train step (wasm, d_model 64, batch 128, 2 threads): ${
+      timer.msPerStep().toFixed(1)
+    } ms/step`,
+  );
+  model.dispose();
+}
+
 const [m, k, n] = [768, 128, 512];
 const a = tf.randomNormal([m, k]), b = tf.randomNormal([k, n]);
 const aT = tf.randomNormal([k, m]), bT = tf.randomNormal([n, k]);

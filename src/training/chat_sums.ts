@@ -20,6 +20,7 @@ import {
 } from "../tokenizers/chat_template.ts";
 import type { GPT } from "../models/gpt.ts";
 import { type Batch, disposeBatch } from "./batches.ts";
+import { replicaLoss, type ReplicaTask, toHost } from "./replica_task.ts";
 import {
   type TrainingRecord,
   type TrainingResult,
@@ -227,7 +228,8 @@ export async function trainSumChat(
     }));
     return template.encode(sumDialogue(system, turns));
   };
-  const loss = (b: Batch) => model.loss(b.x, b.y, { ignoreId: IGNORE_TARGET });
+  const task: ReplicaTask = { model: "gpt", config: model.config, ignoreId: IGNORE_TARGET };
+  const loss = (b: Batch) => replicaLoss(task, model, { x: b.x, y: b.y });
   try {
     return await trainLoop(
       model.parameters(),
@@ -240,6 +242,7 @@ export async function trainSumChat(
           ),
         loss,
         dispose: disposeBatch,
+        replica: { task, model, host: (b) => toHost({ x: b.x, y: b.y }) },
       },
       () => tf.tidy(() => loss(validation).dataSync()[0]),
       onStep,

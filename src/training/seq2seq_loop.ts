@@ -8,6 +8,7 @@
 import type { EncoderDecoder } from "../models/encoder_decoder.ts";
 import type { Random } from "../runtime/random.ts";
 import { meanLoss } from "./evaluate.ts";
+import { replicaLoss, type ReplicaTask, toHost } from "./replica_task.ts";
 import {
   disposeSeq2SeqBatch,
   lengthBucketedBatches,
@@ -50,6 +51,11 @@ export async function trainSeq2Seq(
     valBatches.push(seq2seqBatch(sorted.slice(i, i + settings.batchSize), ids));
   }
   let epoch: Seq2SeqExample[][] = [];
+  const task: ReplicaTask = {
+    model: "encoder-decoder",
+    config: model.config,
+    labelSmoothing: settings.labelSmoothing,
+  };
   try {
     return await trainLoop(
       model.parameters(),
@@ -59,8 +65,9 @@ export async function trainSeq2Seq(
           if (epoch.length === 0) epoch = lengthBucketedBatches(train, settings.batchSize, random);
           return seq2seqBatch(epoch.pop()!, ids);
         },
-        loss: (b) => model.loss(b.source, b.targetIn, b.targetOut, settings.labelSmoothing),
+        loss: (b) => replicaLoss(task, model, { ...b }),
         dispose: disposeSeq2SeqBatch,
+        replica: { task, model, host: (b) => toHost({ ...b }) },
       },
       () => meanLoss(valBatches, (b) => model.loss(b.source, b.targetIn, b.targetOut)),
       onStep,

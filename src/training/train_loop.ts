@@ -7,14 +7,22 @@
  *
  * @module
  */
-import type * as tf from "@tensorflow/tfjs";
+import * as tf from "@tensorflow/tfjs";
 import type { GPT } from "../models/gpt.ts";
 import type { Random } from "../runtime/random.ts";
 import { AdamW, type AdamWOptions } from "./adamw.ts";
 import { disposeBatch, sampleBatch } from "./batches.ts";
 import { disposeBatches, fixedBatches, meanLoss } from "./evaluate.ts";
+import { DataParallel } from "./data_parallel.ts";
+import {
+  type HostBatch,
+  replicaLoss,
+  type ReplicaModel,
+  type ReplicaTask,
+  toHost,
+} from "./replica_task.ts";
 import { learningRateAt, type Schedule } from "./schedule.ts";
-import { trainStep } from "./train_step.ts";
+import { applyGradients, trainStep } from "./train_step.ts";
 
 /** Settings of {@link trainLanguageModel}. */
 export interface TrainingSettings {
@@ -32,6 +40,11 @@ export interface TrainingSettings {
   evalEvery: number;
   /** Batches in each validation measurement (fixed, so measurements compare). */
   evalBatches: number;
+  /**
+   * Threads that compute each step's gradients, each on a share of the batch (default 1: this
+   * thread alone). Set it to the number of cores; see `data_parallel.ts`.
+   */
+  shards?: number;
 }
 
 /** One point of the training history. */
@@ -64,6 +77,11 @@ export interface BatchSource<B> {
   loss(batch: B): tf.Scalar;
   /** Free a batch's tensors. */
   dispose(batch: B): void;
+  /**
+   * The task as data, for training on several threads (`settings.shards` > 1): what a worker
+   * rebuilds, the model it copies, and a batch as plain arrays.
+   */
+  replica?: { task: ReplicaTask; model: ReplicaModel; host(batch: B): HostBatch };
 }
 
 /**
@@ -80,24 +98,54 @@ export async function trainLoop<B>(
   validate: () => number,
   onStep?: (record: TrainingRecord) => void | Promise<void>,
 ): Promise<TrainingResult> {
+  const shards = settings.shards ?? 1;
+  if (shards > 1 && batches.replica === undefined) {
+    throw new RangeError(
+      `settings.shards is ${shards}, but this task has no replica description to split steps ` +
+        `across threads; use shards: 1`,
+    );
+  }
+  const parallel = shards > 1 && batches.replica !== undefined
+    ? {
+      ...batches.replica,
+      threads: await DataParallel.start(batches.replica.task, batches.replica.model, shards),
+    }
+    : undefined;
   const optimizer = new AdamW(parameters, settings.optimizer);
   const started = performance.now();
   const history: TrainingRecord[] = [];
   let finalVal = NaN;
   try {
     for (let step = 0; step < settings.steps; step++) {
-      const learningRate = learningRateAt(step, settings.schedule);
+      const options = {
+        learningRate: learningRateAt(step, settings.schedule),
+        clipNorm: settings.clipNorm,
+      };
       const batch = batches.next();
       let loss: number;
-      try {
-        loss = trainStep(() => batches.loss(batch), optimizer, {
-          learningRate,
-          clipNorm: settings.clipNorm,
-        }).loss;
-      } finally {
-        batches.dispose(batch);
+      if (parallel === undefined) {
+        try {
+          loss = trainStep(() => batches.loss(batch), optimizer, options).loss;
+        } finally {
+          batches.dispose(batch);
+        }
+      } else {
+        let host: HostBatch;
+        try {
+          host = parallel.host(batch);
+        } finally {
+          batches.dispose(batch);
+        }
+        const result = await parallel.threads.gradients(host);
+        try {
+          applyGradients(result.gradients, optimizer, options);
+        } finally {
+          tf.dispose(Object.values(result.gradients));
+        }
+        parallel.threads.broadcast();
+        loss = result.loss;
       }
-      const record: TrainingRecord = { step, train: loss, learningRate };
+      const record: TrainingRecord = { step, train: loss, learningRate: options.learningRate };
       if ((step + 1) % settings.evalEvery === 0 || step === settings.steps - 1) {
         record.val = validate();
         finalVal = record.val;
@@ -107,6 +155,7 @@ export async function trainLoop<B>(
     }
   } finally {
     optimizer.dispose();
+    parallel?.threads.close();
   }
   return { history, finalVal, seconds: (performance.now() - started) / 1000 };
 }
@@ -126,6 +175,7 @@ export async function trainLanguageModel(
   onStep?: (record: TrainingRecord) => void | Promise<void>,
 ): Promise<TrainingResult> {
   const T = model.config.contextLength;
+  const task: ReplicaTask = { model: "gpt", config: model.config };
   const valBatches = fixedBatches(valTokens, {
     batches: settings.evalBatches,
     batchSize: settings.batchSize,
@@ -137,8 +187,9 @@ export async function trainLanguageModel(
       settings,
       {
         next: () => sampleBatch(trainTokens, settings.batchSize, T, random),
-        loss: (batch) => model.loss(batch.x, batch.y),
+        loss: (batch) => replicaLoss(task, model, { x: batch.x, y: batch.y }),
         dispose: disposeBatch,
+        replica: { task, model, host: (batch) => toHost({ x: batch.x, y: batch.y }) },
       },
       () => meanLoss(valBatches, (b) => model.loss(b.x, b.y)),
       onStep,

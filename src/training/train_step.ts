@@ -39,8 +39,23 @@ export function trainStep(
     for (const [name, variable] of optimizer.parameters) {
       if (grads[variable.name] !== undefined) byName[name] = grads[variable.name];
     }
-    const clipped = clipByGlobalNorm(byName, options.clipNorm ?? Infinity);
+    return { loss: value.dataSync()[0], gradNorm: applyGradients(byName, optimizer, options) };
+  });
+}
+
+/**
+ * The second half of a step, for gradients computed elsewhere (data-parallel training): clip
+ * `gradients` (by parameter name; they are kept) and let the optimizer update the parameters.
+ * Returns the global gradient norm before clipping.
+ */
+export function applyGradients(
+  gradients: Record<string, tf.Tensor>,
+  optimizer: AdamW,
+  options: StepOptions,
+): number {
+  return tf.tidy(() => {
+    const clipped = clipByGlobalNorm(gradients, options.clipNorm ?? Infinity);
     optimizer.apply(clipped.gradients, options.learningRate);
-    return { loss: value.dataSync()[0], gradNorm: clipped.norm.dataSync()[0] };
+    return clipped.norm.dataSync()[0];
   });
 }
