@@ -89,6 +89,10 @@ export interface BatchSource<B> {
  * learning rate, now and then call `validate()`, report each step. The optimizer is created
  * here over `parameters` and freed at the end.
  *
+ * With `settings.shards` > 1, each batch's gradients are computed on that many threads at once
+ * (`data_parallel.ts`); the batch source must then describe its task (`replica`). Validation
+ * and the update stay on this thread.
+ *
  * @param onStep called after every step; awaited, so it may update a display
  */
 export async function trainLoop<B>(
