@@ -49,6 +49,19 @@ const tokens = Int32Array.from(tokenizer.encode(train));
 /** Lesson 7's model with its head tied to the embedding, as `gpt_ref.py` has it. */
 const benchConfig = { ...mobyGPTConfig(tokenizer.vocabSize), tieWeights: true };
 
+/** Mean ms of `step` over `timedSteps` calls after 3 warm-up calls, warning if it leaks tensors. */
+function msPerStep(step: () => void, timedSteps: number): number {
+  for (let i = 0; i < 3; i++) step(); // warm-up
+  const before = tf.memory().numTensors;
+  const started = performance.now();
+  for (let i = 0; i < timedSteps; i++) step();
+  const ms = (performance.now() - started) / timedSteps;
+  if (tf.memory().numTensors !== before) {
+    console.warn(`warning: ${tf.memory().numTensors - before} tensors leaked`);
+  }
+  return ms;
+}
+
 async function timeTraining(backend: "wasm" | "cpu", timedSteps: number): Promise<number> {
   await initCourse({ backend });
   setSeed(1337);
@@ -60,14 +73,7 @@ async function timeTraining(backend: "wasm" | "cpu", timedSteps: number): Promis
     trainStep(() => model.loss(batch.x, batch.y), optimizer, { learningRate: 1e-3, clipNorm: 1 });
     disposeBatch(batch);
   };
-  for (let i = 0; i < 3; i++) step(); // warm-up
-  const before = tf.memory().numTensors;
-  const started = performance.now();
-  for (let i = 0; i < timedSteps; i++) step();
-  const ms = (performance.now() - started) / timedSteps;
-  if (tf.memory().numTensors !== before) {
-    console.warn(`warning: ${tf.memory().numTensors - before} tensors leaked`);
-  }
+  const ms = msPerStep(step, timedSteps);
   if (args.includes("--profile") && backend === "wasm") {
     const profile = await tf.profile(() => step());
     const byKernel = new Map<string, number>();
@@ -124,10 +130,7 @@ function timeG2P(dModel: number, timedSteps: number): number {
     );
     disposeSeq2SeqBatch(batch);
   };
-  for (let i = 0; i < 3; i++) step(); // warm-up
-  const started = performance.now();
-  for (let i = 0; i < timedSteps; i++) step();
-  const ms = (performance.now() - started) / timedSteps;
+  const ms = msPerStep(step, timedSteps);
   optimizer.dispose();
   model.dispose();
   return ms;
@@ -141,7 +144,10 @@ for (const dModel of [128, 64]) {
     } ms/step`,
   );
 }
-/** Times a training loop's steps from its `onStep` reports, leaving out 3 warm-up steps and the last (it validates). */
+/**
+ * Times a training loop's steps from its `onStep` reports, leaving out 3 warm-up steps and the
+ * last (it validates).
+ */
 function stepTimer(): { onStep: () => void; msPerStep: () => number } {
   const times: number[] = [];
   return {

@@ -71,9 +71,25 @@ export function assignFlat(variables: readonly tf.Variable[], flat: Float32Array
 }
 
 /**
- * Compute the loss and gradients of `model` on `batch` as one step of `task` does, flattened
- * for posting: which parameters got a gradient, and their values in parameter order (zeros
- * for those that did not).
+ * The loss of `model` on a shard, as one step of `task` computes it, and its gradients with
+ * respect to `variables` (by variable name, as `tf.variableGrads` gives them; the caller
+ * disposes them).
+ */
+function lossAndGradients(
+  task: ReplicaTask,
+  model: ReplicaModel,
+  variables: tf.Variable[],
+  batch: HostBatch,
+): { value: tf.Scalar; grads: tf.NamedTensorMap } {
+  return tf.tidy(() => {
+    const tensors = toTensors(batch);
+    return tf.variableGrads(() => replicaLoss(task, model, tensors), variables);
+  });
+}
+
+/**
+ * A worker's answer to a shard: its loss and gradients flattened for posting — which
+ * parameters got a gradient, and their values in parameter order (zeros for those that did not).
  */
 export function shardGradients(
   task: ReplicaTask,
@@ -84,8 +100,7 @@ export function shardGradients(
   // The typed array is kept out of tidy's return value: tidy would walk it number by number.
   tf.tidy(() => {
     const variables = [...model.parameters().values()];
-    const tensors = toTensors(batch);
-    const { value, grads } = tf.variableGrads(() => replicaLoss(task, model, tensors), variables);
+    const { value, grads } = lossAndGradients(task, model, variables, batch);
     result = {
       loss: value.dataSync()[0],
       present: variables.map((v) => grads[v.name] !== undefined),
@@ -159,10 +174,7 @@ export class DataParallel {
     );
     const weights = shards.map((shard) => countedTargets(this.#task, shard));
     const total = Math.max(1, weights.reduce((a, b) => a + b, 0));
-    const own = tf.tidy(() => {
-      const tensors = toTensors(shards[0]);
-      return tf.variableGrads(() => replicaLoss(this.#task, this.#model, tensors), this.#variables);
-    });
+    const own = lossAndGradients(this.#task, this.#model, this.#variables, shards[0]);
     try {
       const answers = await Promise.all(replies);
       let loss = (weights[0] / total) * own.value.dataSync()[0];

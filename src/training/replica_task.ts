@@ -107,7 +107,7 @@ export function countedTargets(task: ReplicaTask, batch: HostBatch): number {
 export function toHost(batch: TensorBatch): HostBatch {
   const host: HostBatch = {};
   for (const [name, t] of Object.entries(batch)) {
-    host[name] = { rows: t.shape[0], cols: t.shape[1], data: Int32Array.from(t.dataSync()) };
+    host[name] = { rows: t.shape[0], cols: t.shape[1], data: new Int32Array(t.dataSync()) };
   }
   return host;
 }

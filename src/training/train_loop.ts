@@ -103,17 +103,15 @@ export async function trainLoop<B>(
   onStep?: (record: TrainingRecord) => void | Promise<void>,
 ): Promise<TrainingResult> {
   const shards = settings.shards ?? 1;
-  if (shards > 1 && batches.replica === undefined) {
+  const replica = batches.replica;
+  if (shards > 1 && replica === undefined) {
     throw new RangeError(
       `settings.shards is ${shards}, but this task has no replica description to split steps ` +
         `across threads; use shards: 1`,
     );
   }
-  const parallel = shards > 1 && batches.replica !== undefined
-    ? {
-      ...batches.replica,
-      threads: await DataParallel.start(batches.replica.task, batches.replica.model, shards),
-    }
+  const threads = shards > 1 && replica !== undefined
+    ? await DataParallel.start(replica.task, replica.model, shards)
     : undefined;
   const optimizer = new AdamW(parameters, settings.optimizer);
   const started = performance.now();
@@ -127,7 +125,7 @@ export async function trainLoop<B>(
       };
       const batch = batches.next();
       let loss: number;
-      if (parallel === undefined) {
+      if (threads === undefined || replica === undefined) {
         try {
           loss = trainStep(() => batches.loss(batch), optimizer, options).loss;
         } finally {
@@ -136,17 +134,17 @@ export async function trainLoop<B>(
       } else {
         let host: HostBatch;
         try {
-          host = parallel.host(batch);
+          host = replica.host(batch);
         } finally {
           batches.dispose(batch);
         }
-        const result = await parallel.threads.gradients(host);
+        const result = await threads.gradients(host);
         try {
           applyGradients(result.gradients, optimizer, options);
         } finally {
           tf.dispose(Object.values(result.gradients));
         }
-        parallel.threads.broadcast();
+        threads.broadcast();
         loss = result.loss;
       }
       const record: TrainingRecord = { step, train: loss, learningRate: options.learningRate };
@@ -159,7 +157,7 @@ export async function trainLoop<B>(
     }
   } finally {
     optimizer.dispose();
-    parallel?.threads.close();
+    threads?.close();
   }
   return { history, finalVal, seconds: (performance.now() - started) / 1000 };
 }
