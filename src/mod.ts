@@ -25,9 +25,9 @@ export { DEFAULT_SEED, Random, rng, setSeed } from "./runtime/random.ts";
 export { QUICK_ENV, quickMode } from "./runtime/mode.ts";
 export { registerWasmTrainingKernels, WASM_TRAINING_KERNELS } from "./runtime/wasm_kernels.ts";
 export {
+  fastMatMulFused,
   fastMatMulRegistered,
   registerFastMatMul,
-  SMALL_PRODUCT,
   unregisterFastMatMul,
 } from "./runtime/wasm_matmul.ts";
 
@@ -130,7 +130,7 @@ export {
   scaledDotProductAttention,
 } from "./nn/attention.ts";
 export { MultiHeadAttention, type MultiHeadResult } from "./nn/multi_head_attention.ts";
-export { LayerNorm } from "./nn/layer_norm.ts";
+export { LayerNorm, layerNorm } from "./nn/layer_norm.ts";
 export { type Activation, FeedForward, gelu, relu } from "./nn/feed_forward.ts";
 export { addAndNorm, type NormOrder } from "./nn/residual.ts";
 export { type BlockConfig, resolveBlockConfig } from "./nn/block_config.ts";
@@ -142,7 +142,7 @@ export { GPT, GPTCache, type GPTConfig, resolveGPTConfig } from "./models/gpt.ts
 export { type Batch, disposeBatch, sampleBatch } from "./training/batches.ts";
 export { AdamW, type AdamWOptions } from "./training/adamw.ts";
 export { learningRateAt, type Schedule } from "./training/schedule.ts";
-export { clipByGlobalNorm, type Clipped } from "./training/clip.ts";
+export { clipByGlobalNorm, type Clipped, clipScale, globalNorm } from "./training/clip.ts";
 export {
   applyGradients,
   type StepOptions,

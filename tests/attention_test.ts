@@ -8,6 +8,7 @@ import {
   FeedForward,
   initCourse,
   LayerNorm,
+  layerNorm,
   MultiHeadAttention,
   paddingMask,
   rng,
@@ -196,6 +197,37 @@ Deno.test("LayerNorm: rows get mean 0 and variance 1, then gain and bias; known 
   ln.dispose();
 });
 
+Deno.test("LayerNorm as one operation equals its formula in tensor operations: values and all gradients", () => {
+  setSeed(16);
+  const formula = (x: tf.Tensor, gain: tf.Tensor, bias: tf.Tensor) => {
+    const centred = x.sub(x.mean(-1, true));
+    const variance = centred.square().mean(-1, true);
+    return centred.div(variance.add(1e-5).sqrt()).mul(gain).add(bias);
+  };
+  const before = tf.memory().numTensors;
+  tf.tidy(() => {
+    const x = random([2, 3, 6]).mul(3).add(1);
+    const gain = random([6]).add(1);
+    const bias = random([6]);
+    const weights = random([2, 3, 6]); // a loss that weighs every output differently
+    const gradients = (f: typeof formula) =>
+      tf.grads((a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => f(a, g, b).mul(weights).sum())([
+        x,
+        gain,
+        bias,
+      ]);
+    const ours = (a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => layerNorm(a, g, b, 1e-5);
+    const gap = (a: tf.Tensor, b: tf.Tensor) => a.sub(b).abs().max().dataSync()[0];
+    assert(gap(ours(x, gain, bias), formula(x, gain, bias)) < 1e-5, "values differ");
+    const [mine, reference] = [gradients(ours), gradients(formula)];
+    ["x", "gain", "bias"].forEach((name, i) => {
+      assertEquals(mine[i].shape, reference[i].shape);
+      assert(gap(mine[i], reference[i]) < 1e-4, `gradient of ${name} differs`);
+    });
+  });
+  assertEquals(tf.memory().numTensors, before);
+});
+
 Deno.test("gradient checks against central finite differences: attention, LayerNorm, FFN", () => {
   setSeed(15);
   const weights = (shape: number[]) => random(shape);
@@ -216,6 +248,9 @@ Deno.test("gradient checks against central finite differences: attention, LayerN
   tf.tidy(() => {
     const r = weights([3, 5]);
     check("LayerNorm / x", (x) => ln.apply(x).mul(r).sum(), random([3, 5]));
+    const x = random([3, 5]);
+    check("LayerNorm / gain", (g) => layerNorm(x, g, ln.bias, 1e-5).mul(r).sum(), random([5]));
+    check("LayerNorm / bias", (b) => layerNorm(x, ln.gain, b, 1e-5).mul(r).sum(), random([5]));
   });
   const ffn = new FeedForward(4, 8, "gelu", { initStd: 0.5 });
   tf.tidy(() => {

@@ -76,13 +76,12 @@ async function largestGradientGap(
     let gradientGap = 0;
     let scale = 0;
     for (const [name, values] of Object.entries(serial.byName)) {
-      const other = gradients[name].dataSync();
+      const other = gradients[name];
       values.forEach((v, i) => {
         gradientGap = Math.max(gradientGap, Math.abs(v - other[i]));
         scale = Math.max(scale, Math.abs(v));
       });
     }
-    tf.dispose(Object.values(gradients));
     return { lossGap: Math.abs(loss - serial.loss), gradientGap, scale };
   } finally {
     parallel.close();

@@ -104,6 +104,84 @@ Deno.test("UnsortedSegmentSum on wasm: known sums, dropped out-of-range ids, int
   assertEquals(tf.memory().numTensors, before);
 });
 
+Deno.test("Sum over leading axes on wasm adds rows: equal bit for bit to summing each column alone", async () => {
+  await initCourse();
+  const before = tf.memory().numTensors;
+  tf.tidy(() => {
+    const x = tf.tensor3d(
+      Array.from({ length: 7 * 5 * 3 }, (_, i) => Math.sin(i) * 10 ** (i % 5)),
+      [7, 5, 3],
+    );
+    // The same sums over the last axis, which wasm's own kernel computes (one sequential sum each).
+    const columns = tf.sum(tf.transpose(x, [2, 0, 1]).reshape([3, 35]), 1);
+    assertEquals(Array.from(tf.sum(x, [0, 1]).dataSync()), Array.from(columns.dataSync()));
+    assertEquals(tf.sum(x, [1, 0], true).shape, [1, 1, 3]);
+    assertEquals(tf.sum(x, 0).shape, [5, 3]);
+    // Reductions that do not lead go to wasm's kernel: the total, and over a middle axis.
+    assertAlmostEquals(tf.sum(tf.tensor2d([[1, 2], [3, 4]])).dataSync()[0], 10, 0);
+    assertEquals(
+      Array.from(tf.sum(tf.tensor3d([1, 2, 3, 4, 5, 6, 7, 8], [2, 2, 2]), 1).dataSync()),
+      [4, 6, 12, 14],
+    );
+    assertEquals(Array.from(tf.sum(tf.tensor2d([[1, 2], [3, 4]], [2, 2], "int32"), 0).dataSync()), [
+      4,
+      6,
+    ]);
+  });
+  assertEquals(tf.memory().numTensors, before);
+});
+
+Deno.test("gather on wasm: rows copied whole equal the cpu backend's; bad ids are named", async () => {
+  await initCourse();
+  const before = tf.memory().numTensors;
+  const run = (backend: string) =>
+    tf.tidy(() => {
+      tf.setBackend(backend);
+      const table = tf.tensor3d(Array.from({ length: 5 * 2 * 3 }, (_, i) => Math.sin(i)), [
+        5,
+        2,
+        3,
+      ]);
+      const ids = tf.tensor2d([[4, 0], [2, 2]], [2, 2], "int32");
+      const rows = tf.gather(table, ids); // axis 0: whole rows
+      const columns = tf.gather(table, tf.tensor1d([2, 0], "int32"), 2); // another axis
+      const ints = tf.gather(
+        tf.tensor2d([[1, 2], [3, 4]], [2, 2], "int32"),
+        tf.tensor1d([1], "int32"),
+      );
+      const out = {
+        shape: rows.shape,
+        rows: Array.from(rows.dataSync()),
+        columns: Array.from(columns.dataSync()),
+        ints: Array.from(ints.dataSync()),
+      };
+      tf.setBackend("wasm");
+      return out;
+    });
+  const [wasm, cpu] = [run("wasm"), run("cpu")];
+  assertEquals(wasm, cpu);
+  assertEquals(wasm.shape, [2, 2, 2, 3]);
+  assertEquals(wasm.ints, [3, 4]);
+  assertThrows(
+    () => tf.tidy(() => tf.gather(tf.ones([3, 2]), tf.tensor1d([0, 3], "int32"))),
+    /index 3 \(position 1\) is outside \[0, 3\)/,
+  );
+  assertEquals(tf.memory().numTensors, before);
+});
+
+Deno.test("Identity on wasm shares memory: a clone outlives its source and keeps its values", async () => {
+  await initCourse();
+  const before = tf.memory().numTensors;
+  const v = tf.tidy(() => tf.variable(tf.tensor1d([1, 2, 3])));
+  const snapshot = tf.clone(v);
+  const next = tf.tensor1d([7, 8, 9]);
+  v.assign(next);
+  tf.dispose([v, next]);
+  assertEquals(Array.from(snapshot.dataSync()), [1, 2, 3]);
+  snapshot.dispose();
+  assertEquals(tf.memory().numTensors, before);
+});
+
 Deno.test("the cpu backend prints no 'install tfjs-node' banner", async () => {
   const script = `
     import * as tf from "@tensorflow/tfjs";

@@ -6,7 +6,7 @@
 import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-wasm";
 import { DEFAULT_SEED, setSeed } from "./random.ts";
-import { registerFastMatMul } from "./wasm_matmul.ts";
+import { fastMatMulFused, registerFastMatMul } from "./wasm_matmul.ts";
 import { registerWasmTrainingKernels } from "./wasm_kernels.ts";
 
 /** Backends the course runs on. */
@@ -36,6 +36,11 @@ export interface CourseRuntime {
   simd?: boolean;
   /** Number of threads the wasm module runs on (wasm backend only). */
   threads?: number;
+  /**
+   * Whether the course's matrix-product kernel replaced wasm's (`wasm_matmul.ts`); false only
+   * where the JavaScript engine lacks WebAssembly SIMD (wasm's own kernel then stays).
+   */
+  fastMatMul: boolean;
 }
 
 /**
@@ -46,7 +51,8 @@ export interface CourseRuntime {
  * - silences the "install tfjs-node" banner that the cpu backend prints under Node and Deno;
  * - seeds the course-wide generator;
  * - registers the kernels that training needs and wasm lacks (`UnsortedSegmentSum`, the gradient
- *   of `tf.gather`), and a fast matrix-product kernel for wasm (`wasm_matmul.ts`).
+ *   of `tf.gather`) and faster versions of a few of wasm's (`wasm_kernels.ts`), and the course's
+ *   matrix-product kernel for wasm (`wasm_matmul.ts`; it says why if it cannot).
  *
  * Calling it again (a re-run notebook cell) is harmless: it re-seeds and re-selects the backend.
  */
@@ -58,7 +64,14 @@ export async function initCourse(options: InitOptions = {}): Promise<CourseRunti
   const seed = options.seed ?? DEFAULT_SEED;
   silenceNodeBanner();
   registerWasmTrainingKernels();
-  registerFastMatMul();
+  const fastMatMul = registerFastMatMul();
+  if (!fastMatMulFused()) {
+    console.warn(
+      "This JavaScript engine lacks relaxed SIMD: matrix products are " +
+        (fastMatMul ? "a little slower" : "several times slower") +
+        " (update Deno to 2.9 or later).",
+    );
+  }
   let backend: BackendName = requested;
   let fallbackReason: string | undefined;
   if (requested === "wasm") {
@@ -73,7 +86,7 @@ export async function initCourse(options: InitOptions = {}): Promise<CourseRunti
     if (cpuFailure !== undefined) throw new Error(`The cpu backend could not start: ${cpuFailure}`);
   }
   setSeed(seed);
-  const runtime: CourseRuntime = { backend, requested, seed, tfjs: tf.version.tfjs };
+  const runtime: CourseRuntime = { backend, requested, seed, tfjs: tf.version.tfjs, fastMatMul };
   if (fallbackReason !== undefined) runtime.fallbackReason = fallbackReason;
   if (backend === "wasm") {
     runtime.simd = Boolean(await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT"));

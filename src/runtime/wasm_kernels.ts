@@ -1,11 +1,23 @@
 /**
- * Kernels that training needs and the wasm backend of TensorFlow.js 4.22 lacks.
+ * Kernels that training needs and the wasm backend of TensorFlow.js 4.22 lacks or runs slowly.
  *
  * `UnsortedSegmentSum` is the gradient of `tf.gather`: it adds each row of the upstream gradient
  * into the row of the table it was gathered from. Without it, an embedding lookup cannot train
  * on wasm ("Kernel 'UnsortedSegmentSum' not registered for backend 'wasm'"). It is the only one of
  * the kernels missing from wasm (the others are complex numbers, FFT, ragged tensors, convolution
  * filter gradients, string ops and `Einsum`) that a transformer uses.
+ *
+ * Others replace wasm's own, with results equal bit for bit:
+ * - `Identity` shares its input's memory instead of copying it. TensorFlow.js calls it to keep
+ *   every tensor a gradient will need (over 200 copies in one step of lesson 7's GPT); no kernel
+ *   writes into its inputs, so a shared, reference-counted buffer is as good as a copy.
+ * - `GatherV2` of whole rows of a float32 table (an embedding lookup) copies each row in one
+ *   piece; wasm's kernel works number by number (2 ms for a batch of 384 tokens of 128 numbers).
+ *   Other gathers go to wasm's kernel.
+ * - `Sum` over leading axes (the gradient of a bias or of a LayerNorm gain: `(B, T, C) → (C)`)
+ *   adds whole rows, one after another, instead of first transposing the input so that each
+ *   output's numbers lie side by side. Each output is still the float32 sum of its numbers in
+ *   the same order. Other reductions go to wasm's kernel.
  *
  * @module
  */
@@ -51,14 +63,113 @@ const unsortedSegmentSum: tf.KernelConfig = {
   },
 };
 
-/** The kernels this module adds to the wasm backend. */
-export const WASM_TRAINING_KERNELS: readonly tf.KernelConfig[] = [unsortedSegmentSum];
+/** `Identity` without a copy: the output is the input's data, its reference count raised. */
+const sharedIdentity: tf.KernelConfig = {
+  kernelName: tf.Identity,
+  backendName: "wasm",
+  kernelFunc: ({ inputs, backend }) => {
+    const { x } = inputs as unknown as { x: tf.TensorInfo };
+    (backend as BackendWasm).incRef(x.dataId);
+    return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+  },
+};
 
-/** Register {@link WASM_TRAINING_KERNELS}; kernels already registered are left alone. */
-export function registerWasmTrainingKernels(): void {
-  for (const kernel of WASM_TRAINING_KERNELS) {
-    if (tf.getKernel(kernel.kernelName, kernel.backendName) === undefined) {
-      tf.registerKernel(kernel);
+/** wasm's own `GatherV2`, for the gathers {@link rowGather} leaves to it. */
+let wasmGather: tf.KernelConfig | undefined;
+
+/** `GatherV2` along axis 0 of a float32 table: one row copy per index. */
+const rowGather: tf.KernelConfig = {
+  kernelName: tf.GatherV2,
+  backendName: "wasm",
+  kernelFunc: (args) => {
+    const { x, indices } = args.inputs as unknown as { x: tf.TensorInfo; indices: tf.TensorInfo };
+    const { axis, batchDims } = args.attrs as unknown as tf.GatherV2Attrs;
+    const rowsAxis = axis === 0 || axis === -x.shape.length;
+    if (!rowsAxis || (batchDims ?? 0) !== 0 || x.dtype !== "float32" || indices.dtype !== "int32") {
+      return wasmGather!.kernelFunc(args);
     }
+    const wasm = args.backend as BackendWasm;
+    const rows = x.shape[0];
+    const width = tf.util.sizeFromShape(x.shape.slice(1));
+    const out = wasm.makeOutput([...indices.shape, ...x.shape.slice(1)], "float32");
+    const table = wasm.typedArrayFromHeap(x) as Float32Array;
+    const ids = wasm.typedArrayFromHeap(indices) as Int32Array;
+    const values = wasm.typedArrayFromHeap(out) as Float32Array;
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i];
+      if (id < 0 || id >= rows) {
+        wasm.disposeData(out.dataId);
+        throw new RangeError(`gather: index ${id} (position ${i}) is outside [0, ${rows})`);
+      }
+      values.set(table.subarray(id * width, (id + 1) * width), i * width);
+    }
+    return out;
+  },
+};
+
+/** wasm's own `Sum`, for the reductions {@link rowSum} leaves to it. */
+let wasmSum: tf.KernelConfig | undefined;
+
+/** `Sum` that adds rows when the reduced axes lead; see the module comment. */
+const rowSum: tf.KernelConfig = {
+  kernelName: tf.Sum,
+  backendName: "wasm",
+  kernelFunc: (args) => {
+    const { x } = args.inputs as unknown as { x: tf.TensorInfo };
+    const { axis, keepDims } = args.attrs as unknown as tf.SumAttrs;
+    const axes = tf.util.parseAxisParam(axis, x.shape).sort((p, q) => p - q);
+    const leading = axes.length > 0 && axes.every((a, i) => a === i) &&
+      axes.length < x.shape.length;
+    if (!leading || x.dtype !== "float32") return wasmSum!.kernelFunc(args);
+    const wasm = args.backend as BackendWasm;
+    const rowShape = x.shape.slice(axes.length);
+    const width = tf.util.sizeFromShape(rowShape);
+    const rows = tf.util.sizeFromShape(x.shape.slice(0, axes.length));
+    const out = wasm.makeOutput(
+      keepDims ? [...axes.map(() => 1), ...rowShape] : rowShape,
+      "float32",
+    );
+    // Views after allocating: a growing heap replaces the buffer under older views.
+    const values = wasm.typedArrayFromHeap(x) as Float32Array;
+    const sums = wasm.typedArrayFromHeap(out) as Float32Array; // a float32 store rounds each sum
+    sums.fill(0);
+    for (let r = 0; r < rows; r++) {
+      const from = r * width;
+      for (let j = 0; j < width; j++) sums[j] += values[from + j];
+    }
+    return out;
+  },
+};
+
+/** The kernels this module adds to the wasm backend or puts in place of wasm's own. */
+export const WASM_TRAINING_KERNELS: readonly tf.KernelConfig[] = [
+  unsortedSegmentSum,
+  sharedIdentity,
+  rowGather,
+  rowSum,
+];
+
+/**
+ * Register {@link WASM_TRAINING_KERNELS}, replacing wasm's own where it has one (once; later
+ * calls do nothing).
+ */
+export function registerWasmTrainingKernels(): void {
+  if (wasmSum !== undefined) return;
+  wasmSum = tf.getKernel(tf.Sum, "wasm");
+  wasmGather = tf.getKernel(tf.GatherV2, "wasm");
+  if (wasmSum === undefined || wasmGather === undefined) {
+    throw new Error("the wasm backend lacks its Sum or GatherV2 kernel");
+  }
+  for (const kernel of WASM_TRAINING_KERNELS) {
+    if (tf.getKernel(kernel.kernelName, kernel.backendName) !== undefined) {
+      tf.unregisterKernel(kernel.kernelName, kernel.backendName);
+    }
+    // The original's setup binds its wasm entry point when the backend starts.
+    const setupFunc = kernel === rowSum
+      ? wasmSum.setupFunc
+      : kernel === rowGather
+      ? wasmGather.setupFunc
+      : undefined;
+    tf.registerKernel(setupFunc === undefined ? kernel : { ...kernel, setupFunc });
   }
 }

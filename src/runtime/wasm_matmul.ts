@@ -2,41 +2,59 @@
  * Fast matrix products on the wasm backend.
  *
  * TensorFlow.js 4.22's wasm `BatchMatMul` is fast in one case only: a single 2-D product
- * `A · B` with neither side transposed (XNNPACK's fully-connected path, ~15–20 GFLOP/s on one
- * core). With `transposeA` or `transposeB`, or with a batch of more than one matrix — exactly
- * what attention and every backward pass need — it falls back to loops 10–20× slower.
+ * `A · B` with neither side transposed (XNNPACK's fully-connected path, ~25 GFLOP/s on one
+ * core here). With `transposeA` or `transposeB`, or with a batch of more than one matrix —
+ * exactly what attention and every backward pass need — it falls back to loops 10–20× slower.
  *
- * This replacement kernel sends every product down the fast path:
- * 1. a transposed operand is first transposed for real (the Transpose kernel is cheap);
+ * This replacement kernel computes every product with the course's own kernel
+ * (`wasm_gemm.ts`, ~38 GFLOP/s), which reads the operands where they lie in the backend's heap:
+ * 1. B is packed into panels (see `wasm_gemm.ts`) straight from its layout, so a transposed B
+ *    costs nothing extra; a transposed A is transposed for real first (`Gemm.transpose`, in
+ *    4 × 4 blocks: the kernel is fastest on rows of A that lie side by side);
  * 2. if the right operand is a single matrix shared by the whole batch, the batch is folded
- *    into the rows of the left one: `(B·M, K) · (K, N)`, one big product;
- * 3. otherwise each matrix of the batch is multiplied on its own, copied in and out of the heap
- *    directly — or, when the matrices are tiny (attention over a short word), all of them in
- *    one JavaScript loop, since a kernel call per matrix costs more than the arithmetic.
- *    Batch dimensions broadcast in general (`[2, 1]` with `[1, 3]`), which the original kernel
- *    does not do.
- * Apart from tiny batched matrices it computes with the original kernel, so results are those
- * of the fast path bit for bit; the tiny ones are summed in float64 and rounded once.
+ *    into the rows of A: `(B·M, K) · (K, N)`, one product;
+ * 3. otherwise each matrix of the batch is multiplied on its own, one kernel call each (a call
+ *    costs well under a microsecond, so attention's many small products stay cheap). Batch
+ *    dimensions broadcast in general (`[2, 1]` with `[1, 3]`), which the original kernel does not.
+ * A plain product of a few rows ({@link FEW_ROWS}) by one matrix goes to the original kernel,
+ * which is faster there.
+ * Each output sums its K products in order with fused multiply-adds, so results differ from the
+ * original kernel's (a multiply and an add, each rounded) by float32 rounding only.
+ *
+ * Where the JavaScript engine lacks relaxed SIMD (`f32x4.relaxed_madd`), the kernel multiplies
+ * and adds separately (a little slower); only without WebAssembly SIMD does the original stay.
  *
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
+import { compileGemm, type Gemm, MR, NR, packedSize } from "./wasm_gemm.ts";
 
 type KernelFunc = (
   args: { inputs: unknown; attrs?: unknown; backend: BackendWasm },
 ) => tf.TensorInfo;
 
 let original: tf.KernelConfig | undefined;
+/** Whether the kernel in place multiplies and adds in one instruction (see `compileGemm`). */
+let fusedMultiplyAdd = true;
 
 /** Whether the fast product kernel is in place. */
 export function fastMatMulRegistered(): boolean {
   return original !== undefined;
 }
 
-/** Replace the wasm BatchMatMul kernel with the fast one (once; later calls do nothing). */
-export function registerFastMatMul(): void {
-  if (original !== undefined) return;
+/**
+ * Replace the wasm BatchMatMul kernel with the fast one (once; later calls do nothing). Returns
+ * whether the fast kernel is in place: false where the engine has no WebAssembly SIMD at all.
+ *
+ * @param options.fused `false` registers the same kernel with separate multiplies and adds,
+ *   whose results equal XNNPACK's bit for bit (for tests; slower). By default it fuses them
+ *   where the engine has relaxed SIMD, and does not elsewhere.
+ */
+export function registerFastMatMul(options: { fused?: boolean } = {}): boolean {
+  if (original !== undefined) return true;
+  fusedMultiplyAdd = options.fused ?? compiles(true);
+  if (!compiles(fusedMultiplyAdd)) return false;
   const kernel = tf.getKernel(tf.BatchMatMul, "wasm");
   if (kernel === undefined) {
     throw new Error("the wasm backend has no BatchMatMul kernel to replace");
@@ -47,8 +65,10 @@ export function registerFastMatMul(): void {
     kernelName: tf.BatchMatMul,
     backendName: "wasm",
     kernelFunc: fastBatchMatMul as tf.KernelFunc,
-    setupFunc: kernel.setupFunc, // binds the original's wasm entry point when the backend starts
+    // Binds the original's wasm entry point when the backend starts, for unregisterFastMatMul.
+    setupFunc: kernel.setupFunc,
   });
+  return true;
 }
 
 /** Put the original wasm BatchMatMul kernel back (for comparisons). */
@@ -57,6 +77,35 @@ export function unregisterFastMatMul(): void {
   tf.unregisterKernel(tf.BatchMatMul, "wasm");
   tf.registerKernel(original);
   original = undefined;
+}
+
+/** Whether the kernel compiles here (fused: it needs relaxed SIMD; otherwise SIMD). */
+function compiles(fused: boolean): boolean {
+  try {
+    compileGemm(new WebAssembly.Memory({ initial: 1 }), fused);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Whether the kernel in place fuses multiply and add (false where relaxed SIMD is missing). */
+export function fastMatMulFused(): boolean {
+  return fastMatMulRegistered() && fusedMultiplyAdd;
+}
+
+/** The kernels (fused and not) compiled against each backend heap met so far. */
+const kernels = new WeakMap<WebAssembly.Memory, Map<boolean, Gemm>>();
+
+/** The kernel on the backend's heap (emscripten keeps the module's exports, memory included, on `asm`). */
+function gemmFor(backend: BackendWasm): Gemm {
+  const memory = (backend.wasm as unknown as { asm: { memory: WebAssembly.Memory } }).asm.memory;
+  const compiled = kernels.get(memory) ?? new Map<boolean, Gemm>();
+  kernels.set(memory, compiled);
+  if (!compiled.has(fusedMultiplyAdd)) {
+    compiled.set(fusedMultiplyAdd, compileGemm(memory, fusedMultiplyAdd));
+  }
+  return compiled.get(fusedMultiplyAdd)!;
 }
 
 function kernel(name: string): KernelFunc {
@@ -72,120 +121,137 @@ function fastBatchMatMul(
     backend: BackendWasm;
   },
 ): tf.TensorInfo {
-  const matMul = (original!.kernelFunc as unknown) as KernelFunc;
+  const { a, b } = inputs;
+  const { transposeA, transposeB } = attrs;
+  if (a.dtype !== "float32" || b.dtype !== "float32") {
+    throw new TypeError(`matMul on wasm needs float32 operands, got ${a.dtype} and ${b.dtype}`);
+  }
+  const [M, K] = transposeA
+    ? [a.shape.at(-1)!, a.shape.at(-2)!]
+    : [a.shape.at(-2)!, a.shape.at(-1)!];
+  const [K2, N] = transposeB
+    ? [b.shape.at(-1)!, b.shape.at(-2)!]
+    : [b.shape.at(-2)!, b.shape.at(-1)!];
+  if (K !== K2) {
+    throw new Error(
+      `matMul: inner dimensions ${K} and ${K2} of shapes [${a.shape}] and [${b.shape}] ` +
+        `(transposeA=${transposeA}, transposeB=${transposeB}) must match`,
+    );
+  }
+  const batchA = tf.util.sizeFromShape(a.shape.slice(0, -2));
+  const batchB = tf.util.sizeFromShape(b.shape.slice(0, -2));
+  const outBatch = tf.backend_util.assertAndGetBroadcastShape(
+    a.shape.slice(0, -2),
+    b.shape.slice(0, -2),
+  );
+  const fewRows = batchB === 1 && batchA * M < FEW_ROWS && !transposeA && !transposeB;
+  if (fewRows && M * K * N > 0) return xnnpackProduct(a, b, batchA * M, backend);
   const reshape = kernel(tf.Reshape);
-  const temporaries: tf.TensorInfo[] = [];
-  const keep = (t: tf.TensorInfo) => (temporaries.push(t), t);
-  const swapLastTwo = (t: tf.TensorInfo) => {
-    const perm = t.shape.map((_, i) => i);
-    [perm[perm.length - 2], perm[perm.length - 1]] = [perm[perm.length - 1], perm[perm.length - 2]];
-    return keep(kernel(tf.Transpose)({ inputs: { x: t }, attrs: { perm }, backend }));
+  const out = backend.makeOutput([tf.util.sizeFromShape(outBatch), M, N], "float32");
+  const shaped = () => {
+    const result = reshape({ inputs: { x: out }, attrs: { shape: [...outBatch, M, N] }, backend });
+    backend.disposeData(out.dataId);
+    return result;
   };
+  if (M * N === 0) return shaped();
+  const index = (t: tf.TensorInfo) => heapIndex(backend, t);
+  if (K === 0) {
+    (backend.typedArrayFromHeap(out) as Float32Array).fill(0); // empty sums
+    return shaped();
+  }
+  // Packed copies of every matrix of B, then a scratch area for partial tiles.
+  const panelSize = packedSize(K, N);
+  const work = backend.makeOutput([batchB * panelSize + MR * NR], "float32");
+  const gemm = gemmFor(backend);
+  // A transposed A is transposed for real first: the kernel is fastest with rows side by side.
+  const rowsOfA = transposeA ? swapLastTwo(a, backend, gemm) : a; // (…, M, K)
   try {
-    const a = attrs.transposeA ? swapLastTwo(inputs.a) : inputs.a; // (…, M, K)
-    const b = attrs.transposeB ? swapLastTwo(inputs.b) : inputs.b; // (…, K, N)
-    const [M, K] = a.shape.slice(-2);
-    const [K2, N] = b.shape.slice(-2);
-    if (K !== K2) {
-      throw new Error(
-        `matMul: inner dimensions ${K} and ${K2} of shapes [${inputs.a.shape}] and [${inputs.b.shape}] ` +
-          `(transposeA=${attrs.transposeA}, transposeB=${attrs.transposeB}) must match`,
+    const [packed, scratch] = [index(work), index(work) + batchB * panelSize];
+    for (let i = 0; i < batchB; i++) {
+      const offset = index(b) + i * K * N;
+      gemm.pack(
+        transposeB
+          ? { offset, rowStride: 1, colStride: K }
+          : { offset, rowStride: N, colStride: 1 },
+        packed + i * panelSize,
+        K,
+        N,
       );
     }
-    const batchA = tf.util.sizeFromShape(a.shape.slice(0, -2));
-    const batchB = tf.util.sizeFromShape(b.shape.slice(0, -2));
-    const outShape = [
-      ...tf.backend_util.assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2)),
-      M,
-      N,
-    ];
-    const plain = { transposeA: false, transposeB: false };
-    const as3d = (t: tf.TensorInfo, shape: number[]) =>
-      keep(reshape({ inputs: { x: t }, attrs: { shape }, backend }));
+    const viewA = (i: number) => ({
+      offset: index(rowsOfA) + i * M * K,
+      rowStride: K,
+      colStride: 1,
+    });
     if (batchB === 1) {
       // One shared right matrix: fold the batch into rows, one product (B·M, K) · (K, N).
-      const out = matMul({
-        inputs: { a: as3d(a, [1, batchA * M, K]), b: as3d(b, [1, K, N]) },
-        attrs: plain,
-        backend,
-      });
-      return withShape(out, outShape, backend, reshape);
+      gemm.multiply(viewA(0), packed, index(out), { M: batchA * M, K, N }, scratch);
+      return shaped();
     }
-    const outBatch = outShape.slice(0, -2);
-    const count = tf.util.sizeFromShape(outBatch);
     const indexA = batchIndices(outBatch, a.shape.slice(0, -2));
     const indexB = batchIndices(outBatch, b.shape.slice(0, -2));
-    const out = backend.makeOutput([count, M, N], "float32");
-    if (M * K * N <= SMALL_PRODUCT) {
-      // Many tiny matrices (attention over short sequences): a plain loop beats a kernel call each.
-      smallProducts(backend, a, b, out, { M, K, N, indexA, indexB });
-      return withShape(out, outShape, backend, reshape);
+    for (let i = 0; i < indexA.length; i++) {
+      const c = index(out) + i * M * N;
+      gemm.multiply(viewA(indexA[i]), packed + indexB[i] * panelSize, c, { M, K, N }, scratch);
     }
-    // A batch of larger right matrices: one 2-D product per matrix, written into one output.
-    // Matrix i of a batch is a contiguous block of the heap, so it is copied directly (the Slice
-    // and Concat kernels cost more than the products themselves at these sizes).
-    const block = (t: tf.TensorInfo, i: number, size: number, shape: number[]) => {
-      const part = keep(backend.makeOutput(shape, "float32"));
-      // Views are taken after allocating: a growing heap replaces the buffer under older views.
-      const source = backend.typedArrayFromHeap(t) as Float32Array;
-      (backend.typedArrayFromHeap(part) as Float32Array).set(
-        source.subarray(i * size, (i + 1) * size),
-      );
-      return part;
-    };
-    for (let i = 0; i < count; i++) {
-      const ai = batchA === 1 ? as3d(a, [1, M, K]) : block(a, indexA[i], M * K, [1, M, K]);
-      const bi = block(b, indexB[i], K * N, [1, K, N]);
-      const product = keep(matMul({ inputs: { a: ai, b: bi }, attrs: plain, backend }));
-      (backend.typedArrayFromHeap(out) as Float32Array).set(
-        backend.typedArrayFromHeap(product) as Float32Array,
-        i * M * N,
-      );
-    }
-    return withShape(out, outShape, backend, reshape);
+    return shaped();
   } finally {
-    for (const t of temporaries) backend.disposeData(t.dataId);
+    backend.disposeData(work.dataId);
+    if (rowsOfA !== a) backend.disposeData(rowsOfA.dataId);
   }
 }
 
 /**
- * Largest M·K·N multiplied in JavaScript rather than by a kernel call per matrix. A call costs
- * ~12 µs whatever the size; the loop runs at ~1.5 GFLOP/s, so it wins below about 8,000
- * multiply-adds (a 9 × 32 · 32 × 9 attention score matrix: 3.5 µs against 13 µs).
+ * Below this many rows of A, a plain product with one B (a layer applied to a token or two, as
+ * in generation with a KV cache) goes to the original kernel: XNNPACK keeps each weight matrix
+ * packed between calls, while this kernel packs B on every call, which then costs more than the
+ * product itself.
  */
-export const SMALL_PRODUCT = 8192;
+export const FEW_ROWS = 16;
 
-/** `out[i] = a[indexA[i]] · b[indexB[i]]` for every matrix i, summed in float64. */
-function smallProducts(
-  backend: BackendWasm,
+/** `A · B` by the original kernel's plain path: `rows × K` times `K × N`, shaped as `matMul` would. */
+function xnnpackProduct(
   a: tf.TensorInfo,
   b: tf.TensorInfo,
-  out: tf.TensorInfo,
-  { M, K, N, indexA, indexB }: {
-    M: number;
-    K: number;
-    N: number;
-    indexA: number[];
-    indexB: number[];
-  },
-): void {
-  const A = backend.typedArrayFromHeap(a) as Float32Array; // (…, M, K)
-  const B = backend.typedArrayFromHeap(b) as Float32Array; // (…, K, N)
-  const O = backend.typedArrayFromHeap(out) as Float32Array; // (count, M, N)
-  const row = new Float64Array(N);
-  for (let i = 0; i < indexA.length; i++) {
-    const a0 = indexA[i] * M * K;
-    const b0 = indexB[i] * K * N;
-    for (let m = 0; m < M; m++) {
-      row.fill(0);
-      for (let k = 0; k < K; k++) {
-        const value = A[a0 + m * K + k];
-        const b1 = b0 + k * N;
-        for (let n = 0; n < N; n++) row[n] += value * B[b1 + n];
-      }
-      O.set(row, (i * M + m) * N);
-    }
+  rows: number,
+  backend: BackendWasm,
+): tf.TensorInfo {
+  const reshape = kernel(tf.Reshape);
+  const [K, N] = b.shape.slice(-2);
+  const as3d = (t: tf.TensorInfo, shape: number[]) =>
+    reshape({ inputs: { x: t }, attrs: { shape }, backend });
+  const [a3, b3] = [as3d(a, [1, rows, K]), as3d(b, [1, K, N])];
+  try {
+    const product = (original!.kernelFunc as unknown as KernelFunc)({
+      inputs: { a: a3, b: b3 },
+      attrs: { transposeA: false, transposeB: false },
+      backend,
+    });
+    const shape = [...a.shape.slice(0, -1), N];
+    const shaped = reshape({ inputs: { x: product }, attrs: { shape }, backend });
+    backend.disposeData(product.dataId);
+    return shaped;
+  } finally {
+    backend.disposeData(a3.dataId);
+    backend.disposeData(b3.dataId);
   }
+}
+
+/** Where `t`'s data starts in the backend's heap, counted in floats. */
+function heapIndex(backend: BackendWasm, t: tf.TensorInfo): number {
+  return backend.dataIdMap.get(t.dataId)!.memoryOffset / 4;
+}
+
+/** A new tensor: `t` with its last two axes swapped. */
+function swapLastTwo(t: tf.TensorInfo, backend: BackendWasm, gemm: Gemm): tf.TensorInfo {
+  const [rows, cols] = t.shape.slice(-2);
+  const out = backend.makeOutput([...t.shape.slice(0, -2), cols, rows], "float32");
+  const count = tf.util.sizeFromShape(t.shape.slice(0, -2));
+  for (let i = 0; i < count; i++) {
+    const [from, to] = [heapIndex(backend, t), heapIndex(backend, out)];
+    gemm.transpose(from + i * rows * cols, to + i * rows * cols, rows, cols);
+  }
+  return out;
 }
 
 /**
@@ -207,16 +273,4 @@ function batchIndices(outBatch: number[], batch: number[]): number[] {
     }
     return index;
   });
-}
-
-/** Give `out` the shape `shape` (same data), freeing the original handle. */
-function withShape(
-  out: tf.TensorInfo,
-  shape: number[],
-  backend: BackendWasm,
-  reshape: KernelFunc,
-): tf.TensorInfo {
-  const shaped = reshape({ inputs: { x: out }, attrs: { shape }, backend });
-  backend.disposeData(out.dataId);
-  return shaped;
 }

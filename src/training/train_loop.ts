@@ -139,11 +139,7 @@ export async function trainLoop<B>(
           batches.dispose(batch);
         }
         const result = await threads.gradients(host);
-        try {
-          applyGradients(result.gradients, optimizer, options);
-        } finally {
-          tf.dispose(Object.values(result.gradients));
-        }
+        applyGradients(result.gradients, optimizer, options);
         threads.broadcast();
         loss = result.loss;
       }

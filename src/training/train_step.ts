@@ -5,7 +5,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { AdamW } from "./adamw.ts";
-import { clipByGlobalNorm } from "./clip.ts";
+import { clipScale, globalNorm } from "./clip.ts";
 
 /** Settings of one step. */
 export interface StepOptions {
@@ -44,18 +44,20 @@ export function trainStep(
 }
 
 /**
- * The second half of a step, for gradients computed elsewhere (data-parallel training): clip
- * `gradients` (by parameter name; they are kept) and let the optimizer update the parameters.
- * Returns the global gradient norm before clipping.
+ * The second half of a step, for gradients computed elsewhere too (data-parallel training): clip
+ * `gradients` (by parameter name, as tensors or as their numbers; they are kept) and let the
+ * optimizer update the parameters. Returns the global gradient norm before clipping.
  */
 export function applyGradients(
-  gradients: Record<string, tf.Tensor>,
+  gradients: Record<string, tf.Tensor | Float32Array>,
   optimizer: AdamW,
   options: StepOptions,
 ): number {
-  return tf.tidy(() => {
-    const clipped = clipByGlobalNorm(gradients, options.clipNorm ?? Infinity);
-    optimizer.apply(clipped.gradients, options.learningRate);
-    return clipped.norm.dataSync()[0];
-  });
+  const numbers: Record<string, Float32Array> = {};
+  for (const [name, g] of Object.entries(gradients)) {
+    numbers[name] = g instanceof Float32Array ? g : g.dataSync() as Float32Array;
+  }
+  const norm = globalNorm(Object.values(numbers));
+  optimizer.apply(numbers, options.learningRate, clipScale(norm, options.clipNorm ?? Infinity));
+  return norm;
 }
