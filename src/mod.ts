@@ -140,7 +140,7 @@ export { causalMaskFrom, LayerCache } from "./nn/kv_cache.ts";
 export { crossEntropy, type CrossEntropyOptions } from "./nn/cross_entropy.ts";
 export { GPT, GPTCache, type GPTConfig, resolveGPTConfig } from "./models/gpt.ts";
 export { type Batch, disposeBatch, sampleBatch } from "./training/batches.ts";
-export { AdamW, type AdamWOptions } from "./training/adamw.ts";
+export { AdamW, type AdamWOptions, type NamedGradients } from "./training/adamw.ts";
 export { learningRateAt, type Schedule } from "./training/schedule.ts";
 export { clipByGlobalNorm, type Clipped, clipScale, globalNorm } from "./training/clip.ts";
 export {

@@ -71,11 +71,6 @@ export class FunctionBody {
     return this.op(0xfd, ...unsignedLeb(opcode), ...immediates);
   }
 
-  /** Emit whatever `emit` emits (a helper that writes several instructions) and go on. */
-  call(emit: () => void): this {
-    emit();
-    return this;
-  }
   /** `local.get` */
   get(index: number): this {
     return this.op(0x20, ...unsignedLeb(index));
@@ -131,14 +126,6 @@ export class FunctionBody {
   /** `i32.eqz` */
   i32Eqz(): this {
     return this.op(0x45);
-  }
-  /** `i32.load` (alignment 4) */
-  i32Load(offset = 0): this {
-    return this.op(0x28, 2, ...unsignedLeb(offset));
-  }
-  /** `i32.store` (alignment 4) */
-  i32Store(offset = 0): this {
-    return this.op(0x36, 2, ...unsignedLeb(offset));
   }
   /** `select`: the first operand if the condition is non-zero, else the second. */
   select(): this {

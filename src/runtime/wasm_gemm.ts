@@ -8,8 +8,9 @@
  * twelve 4-lane SIMD registers for the whole loop over k; each step loads one row of the panel
  * (two registers), reads one number from each of the tile's six rows of A, and does twelve
  * 4-lane multiply-adds (`f32x4.relaxed_madd`, one fused instruction on processors with FMA).
- * A is read in place through a row stride and a column stride, so a transposed A costs nothing;
- * B's strides are used while packing, so a transposed B costs nothing either.
+ * A is read in place, row-major, and the loop over k is unrolled 4× with the numbers of A at
+ * constant offsets; a transposed A is first transposed by {@link Gemm.transpose} (4 × 4 blocks).
+ * B's strides are used while packing, so a transposed B costs nothing.
  *
  * Each sum runs over k in order, one multiply-add at a time: the result does not depend on the
  * tile it was computed in, and is the same from run to run.
@@ -22,7 +23,7 @@ import { assembleModule, FunctionBody } from "./wasm_assembler.ts";
 export const MR = 6;
 /** Columns of C per tile (and of B per packed panel): two 4-lane registers. */
 export const NR = 8;
-/** Steps of k per loop iteration when A's rows are contiguous (a power of two). */
+/** Steps of k per loop iteration (a power of two). */
 const UNROLL = 4;
 const UNROLL_SHIFT = Math.log2(UNROLL);
 
@@ -43,9 +44,9 @@ export function packedSize(K: number, N: number): number {
 
 /** The compiled kernel bound to one heap. */
 export interface Gemm {
-  /** `C = A · B` with B already packed at `packed` (a float index) and C row-major. */
+  /** `C = A · B` with A row-major at float index `a`, B packed at `packed`, C row-major at `c`. */
   multiply(
-    a: MatrixView,
+    a: number,
     packed: number,
     c: number,
     shape: { M: number; K: number; N: number },
@@ -80,18 +81,7 @@ export function compileGemm(memory: WebAssembly.Memory, fused = true): Gemm {
       if (M <= 0 || K <= 0 || N <= 0) {
         throw new RangeError(`gemm: sizes must be positive, got M=${M} K=${K} N=${N}`);
       }
-      gemm(
-        4 * a.offset,
-        4 * a.rowStride,
-        4 * a.colStride,
-        4 * packed,
-        4 * c,
-        4 * N,
-        M,
-        N,
-        K,
-        4 * scratch,
-      );
+      gemm(4 * a, 4 * packed, 4 * c, M, N, K, 4 * scratch);
     },
     pack(b, packed, K, N) {
       pack(4 * b.offset, 4 * b.rowStride, 4 * b.colStride, 4 * packed, K, N);
@@ -102,40 +92,41 @@ export function compileGemm(memory: WebAssembly.Memory, fused = true): Gemm {
   };
 }
 
+/**
+ * `min(limit, total − start)` on the stack: what is left of `total` from `start`, at most `limit`.
+ */
+function remaining(f: FunctionBody, limit: number, total: number, start: number): void {
+  f.i32Const(limit).get(total).get(start).i32Sub();
+  f.get(start).i32Const(limit).i32Add().get(total).i32LeS().select();
+}
+
+/** The end of a do-while loop: `counter += step`, and go round again while `counter < limit`. */
+function next(f: FunctionBody, counter: number, step: number, limit: number): void {
+  f.get(counter).i32Const(step).i32Add().tee(counter).get(limit).i32LtS().brIf(0);
+}
+
 /** The kernel's code; see the module comment for the algorithm. */
 function gemmBody(fused: boolean): FunctionBody {
-  // Parameters: addresses and strides in bytes, sizes in elements.
+  // Parameters: addresses in bytes, sizes in elements.
   const f = new FunctionBody([
-    "i32", // 0 a: address of A[0, 0]
-    "i32", // 1 rowA: bytes between rows of A
-    "i32", // 2 colA: bytes between columns of A
-    "i32", // 3 packed: address of packed B
-    "i32", // 4 c: address of C[0, 0]
-    "i32", // 5 rowC: bytes between rows of C
-    "i32", // 6 M
-    "i32", // 7 N
-    "i32", // 8 K
-    "i32", // 9 scratch: address of an MR × NR area for partial tiles
+    "i32", // 0 a: address of A[0, 0] (row-major)
+    "i32", // 1 packed: address of packed B
+    "i32", // 2 c: address of C[0, 0] (row-major)
+    "i32", // 3 M
+    "i32", // 4 N
+    "i32", // 5 K
+    "i32", // 6 scratch: address of an MR × NR area for partial tiles
   ]);
-  const [a, rowA, colA, packed, c, rowC, M, N, K, scratch] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
-  const n0 = f.local("i32");
-  const m0 = f.local("i32");
-  const panel = f.local("i32");
-  const pb = f.local("i32");
-  const k = f.local("i32");
-  const dst = f.local("i32");
-  const stride = f.local("i32");
-  const full = f.local("i32");
-  const rows = f.local("i32");
-  const cols = f.local("i32");
-  const i = f.local("i32");
-  const j = f.local("i32");
+  const [a, packed, c, M, N, K, scratch] = [0, 1, 2, 3, 4, 5, 6];
+  const [rowA, rowC, n0, m0, panel, pb, k, dst, stride, full, rows, cols, i, j] = Array.from(
+    { length: 14 },
+    () => f.local("i32"),
+  );
   const rowPointers = Array.from({ length: MR }, () => f.local("i32"));
   const sums = Array.from({ length: MR }, () => [f.local("v128"), f.local("v128")]);
-  const b0 = f.local("v128");
-  const b1 = f.local("v128");
-  const splat = f.local("v128");
+  const [b0, b1, splat] = [f.local("v128"), f.local("v128"), f.local("v128")];
 
+  f.get(K).i32Const(4).i32Mul().set(rowA).get(N).i32Const(4).i32Mul().set(rowC);
   f.i32Const(0).set(n0).get(packed).set(panel);
   f.loop(); // over panels of columns
   {
@@ -152,51 +143,35 @@ function gemmBody(fused: boolean): FunctionBody {
       }
       for (const [s0, s1] of sums) f.v128Zero().set(s0).v128Zero().set(s1);
       f.get(panel).set(pb);
-      // One step of k: a row of the panel, one number from each row of A, twelve multiply-adds.
-      // `numberOfA(r)` pushes the address of row r's number and returns a constant offset to it;
-      // `step` places the step's panel row within an unrolled block.
-      const kStep = (step: number, numberOfA: (r: number) => number) => {
-        f.get(pb).v128Load(32 * step).set(b0).get(pb).v128Load(32 * step + 16).set(b1);
-        for (let r = 0; r < MR; r++) {
-          const [s0, s1] = sums[r];
-          f.v128Load32Splat(numberOfA(r)).set(splat);
-          for (const [b, sum] of [[b0, s0], [b1, s1]]) {
-            if (fused) f.get(splat).get(b).get(sum).f32x4RelaxedMadd().set(sum);
-            else f.get(splat).get(b).f32x4Mul().get(sum).f32x4Add().set(sum);
+      // `steps` steps of k, unrolled: each loads a row of the panel, reads one number from each
+      // row of A (at a constant offset from its pointer) and does twelve multiply-adds.
+      const kSteps = (steps: number) => {
+        for (let step = 0; step < steps; step++) {
+          f.get(pb).v128Load(32 * step).set(b0).get(pb).v128Load(32 * step + 16).set(b1);
+          for (let r = 0; r < MR; r++) {
+            const [s0, s1] = sums[r];
+            f.get(rowPointers[r]).v128Load32Splat(4 * step).set(splat);
+            for (const [b, sum] of [[b0, s0], [b1, s1]]) {
+              if (fused) f.get(splat).get(b).get(sum).f32x4RelaxedMadd().set(sum);
+              else f.get(splat).get(b).f32x4Mul().get(sum).f32x4Add().set(sum);
+            }
           }
         }
-      };
-      const advance = (pointers: number[], bytesA: () => void, steps: number) => {
-        for (const p of pointers) {
-          f.get(p);
-          bytesA();
-          f.i32Add().set(p);
-        }
+        for (const p of rowPointers) f.get(p).i32Const(4 * steps).i32Add().set(p);
         f.get(pb).i32Const(4 * NR * steps).i32Add().set(pb);
       };
-      const loopOver = (count: number, body: () => void) => {
+      // `count` times `body`, none if count is 0.
+      const repeat = (count: number, body: () => void) => {
         f.get(count).if().loop();
         body();
         f.get(count).i32Const(1).i32Sub().tee(count).brIf(0);
         f.end().end();
       };
-      const rowsContiguous = () => f.get(colA).i32Const(4).i32Eq();
-      // Two ways through k, by the layout of A:
-      // 1. rows contiguous (colA = 4 bytes, A as stored): blocks of UNROLL steps reading A at
-      //    constant offsets from six row pointers, then the K mod UNROLL steps left one by one;
-      f.get(K).i32Const(UNROLL_SHIFT).i32ShrU().i32Const(0).call(rowsContiguous).select().set(k);
-      loopOver(k, () => {
-        for (let step = 0; step < UNROLL; step++) {
-          kStep(step, (r) => (f.get(rowPointers[r]), 4 * step));
-        }
-        advance(rowPointers, () => f.i32Const(4 * UNROLL), UNROLL);
-      });
-      // 2. any strides: one step at a time (also the steps left by way 1).
-      f.get(K).i32Const(UNROLL - 1).i32And().get(K).call(rowsContiguous).select().set(k);
-      loopOver(k, () => {
-        kStep(0, (r) => (f.get(rowPointers[r]), 0));
-        advance(rowPointers, () => f.get(colA), 1);
-      });
+      // Blocks of UNROLL steps, then the K mod UNROLL steps left one by one.
+      f.get(K).i32Const(UNROLL_SHIFT).i32ShrU().set(k);
+      repeat(k, () => kSteps(UNROLL));
+      f.get(K).i32Const(UNROLL - 1).i32And().set(k);
+      repeat(k, () => kSteps(1));
       // A whole tile goes straight to C; a partial one through the scratch area.
       f.get(m0).i32Const(MR).i32Add().get(M).i32LeS();
       f.get(n0).i32Const(NR).i32Add().get(N).i32LeS();
@@ -214,11 +189,10 @@ function gemmBody(fused: boolean): FunctionBody {
       }
       f.get(full).i32Eqz().if();
       {
-        // rows = min(MR, M − m0), cols = min(NR, N − n0)
-        f.i32Const(MR).get(M).get(m0).i32Sub();
-        f.get(m0).i32Const(MR).i32Add().get(M).i32LeS().select().set(rows);
-        f.i32Const(NR).get(N).get(n0).i32Sub();
-        f.get(n0).i32Const(NR).i32Add().get(N).i32LeS().select().set(cols);
+        remaining(f, MR, M, m0);
+        f.set(rows);
+        remaining(f, NR, N, n0);
+        f.set(cols);
         f.i32Const(0).set(i);
         f.loop();
         {
@@ -231,19 +205,19 @@ function gemmBody(fused: boolean): FunctionBody {
             f.get(scratch).get(i).i32Const(4 * NR).i32Mul().i32Add();
             f.get(j).i32Const(4).i32Mul().i32Add().f32Load();
             f.f32Store();
-            f.get(j).i32Const(1).i32Add().tee(j).get(cols).i32LtS().brIf(0);
+            next(f, j, 1, cols);
           }
           f.end();
-          f.get(i).i32Const(1).i32Add().tee(i).get(rows).i32LtS().brIf(0);
+          next(f, i, 1, rows);
         }
         f.end();
       }
       f.end();
-      f.get(m0).i32Const(MR).i32Add().tee(m0).get(M).i32LtS().brIf(0);
+      next(f, m0, MR, M);
     }
     f.end();
     f.get(panel).get(K).i32Const(4 * NR).i32Mul().i32Add().set(panel);
-    f.get(n0).i32Const(NR).i32Add().tee(n0).get(N).i32LtS().brIf(0);
+    next(f, n0, NR, N);
   }
   f.end();
   return f;
@@ -268,9 +242,8 @@ function packBody(): FunctionBody {
   f.i32Const(0).set(n0);
   f.loop(); // over panels
   {
-    // width = min(NR, N − n0)
-    f.i32Const(NR).get(N).get(n0).i32Sub();
-    f.get(n0).i32Const(NR).i32Add().get(N).i32LeS().select().set(width);
+    remaining(f, NR, N, n0);
+    f.set(width); // columns of this panel
     f.get(b).get(n0).get(colB).i32Mul().i32Add().set(from);
     f.i32Const(0).set(k);
     f.loop(); // over k
@@ -288,16 +261,16 @@ function packBody(): FunctionBody {
         f.get(out).get(t).i32Const(4).i32Mul().i32Add();
         f.get(from).get(t).get(colB).i32Mul().i32Add().f32Load();
         f.f32Store();
-        f.get(t).i32Const(1).i32Add().tee(t).get(width).i32LtS().brIf(0);
+        next(f, t, 1, width);
       }
       f.end();
       f.end();
       f.get(out).i32Const(4 * NR).i32Add().set(out);
       f.get(from).get(rowB).i32Add().set(from);
-      f.get(k).i32Const(1).i32Add().tee(k).get(K).i32LtS().brIf(0);
+      next(f, k, 1, K);
     }
     f.end();
-    f.get(n0).i32Const(NR).i32Add().tee(n0).get(N).i32LtS().brIf(0);
+    next(f, n0, NR, N);
   }
   f.end();
   return f;

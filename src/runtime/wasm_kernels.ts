@@ -74,8 +74,13 @@ const sharedIdentity: tf.KernelConfig = {
   },
 };
 
-/** wasm's own `GatherV2`, for the gathers {@link rowGather} leaves to it. */
-let wasmGather: tf.KernelConfig | undefined;
+/** wasm's own kernels that this module replaced, by name, for the cases it leaves to them. */
+const wasmOwn = new Map<string, tf.KernelConfig>();
+
+/** Run wasm's own kernel `name` (one this module replaced). */
+function ownKernel(name: string, args: Parameters<tf.KernelFunc>[0]): ReturnType<tf.KernelFunc> {
+  return wasmOwn.get(name)!.kernelFunc(args);
+}
 
 /** `GatherV2` along axis 0 of a float32 table: one row copy per index. */
 const rowGather: tf.KernelConfig = {
@@ -86,7 +91,7 @@ const rowGather: tf.KernelConfig = {
     const { axis, batchDims } = args.attrs as unknown as tf.GatherV2Attrs;
     const rowsAxis = axis === 0 || axis === -x.shape.length;
     if (!rowsAxis || (batchDims ?? 0) !== 0 || x.dtype !== "float32" || indices.dtype !== "int32") {
-      return wasmGather!.kernelFunc(args);
+      return ownKernel(tf.GatherV2, args);
     }
     const wasm = args.backend as BackendWasm;
     const rows = x.shape[0];
@@ -107,9 +112,6 @@ const rowGather: tf.KernelConfig = {
   },
 };
 
-/** wasm's own `Sum`, for the reductions {@link rowSum} leaves to it. */
-let wasmSum: tf.KernelConfig | undefined;
-
 /** `Sum` that adds rows when the reduced axes lead; see the module comment. */
 const rowSum: tf.KernelConfig = {
   kernelName: tf.Sum,
@@ -120,7 +122,7 @@ const rowSum: tf.KernelConfig = {
     const axes = tf.util.parseAxisParam(axis, x.shape).sort((p, q) => p - q);
     const leading = axes.length > 0 && axes.every((a, i) => a === i) &&
       axes.length < x.shape.length;
-    if (!leading || x.dtype !== "float32") return wasmSum!.kernelFunc(args);
+    if (!leading || x.dtype !== "float32") return ownKernel(tf.Sum, args);
     const wasm = args.backend as BackendWasm;
     const rowShape = x.shape.slice(axes.length);
     const width = tf.util.sizeFromShape(rowShape);
@@ -154,22 +156,16 @@ export const WASM_TRAINING_KERNELS: readonly tf.KernelConfig[] = [
  * calls do nothing).
  */
 export function registerWasmTrainingKernels(): void {
-  if (wasmSum !== undefined) return;
-  wasmSum = tf.getKernel(tf.Sum, "wasm");
-  wasmGather = tf.getKernel(tf.GatherV2, "wasm");
-  if (wasmSum === undefined || wasmGather === undefined) {
-    throw new Error("the wasm backend lacks its Sum or GatherV2 kernel");
-  }
+  if (wasmOwn.size > 0) return;
   for (const kernel of WASM_TRAINING_KERNELS) {
-    if (tf.getKernel(kernel.kernelName, kernel.backendName) !== undefined) {
-      tf.unregisterKernel(kernel.kernelName, kernel.backendName);
+    const own = tf.getKernel(kernel.kernelName, kernel.backendName);
+    if (own === undefined) {
+      tf.registerKernel(kernel);
+      continue;
     }
+    wasmOwn.set(kernel.kernelName, own);
+    tf.unregisterKernel(kernel.kernelName, kernel.backendName);
     // The original's setup binds its wasm entry point when the backend starts.
-    const setupFunc = kernel === rowSum
-      ? wasmSum.setupFunc
-      : kernel === rowGather
-      ? wasmGather.setupFunc
-      : undefined;
-    tf.registerKernel(setupFunc === undefined ? kernel : { ...kernel, setupFunc });
+    tf.registerKernel({ ...kernel, setupFunc: own.setupFunc });
   }
 }

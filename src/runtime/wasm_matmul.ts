@@ -178,21 +178,21 @@ function fastBatchMatMul(
         N,
       );
     }
-    const viewA = (i: number) => ({
-      offset: index(rowsOfA) + i * M * K,
-      rowStride: K,
-      colStride: 1,
-    });
+    const [firstA, firstC] = [index(rowsOfA), index(out)];
     if (batchB === 1) {
       // One shared right matrix: fold the batch into rows, one product (B·M, K) · (K, N).
-      gemm.multiply(viewA(0), packed, index(out), { M: batchA * M, K, N }, scratch);
+      gemm.multiply(firstA, packed, firstC, { M: batchA * M, K, N }, scratch);
       return shaped();
     }
     const indexA = batchIndices(outBatch, a.shape.slice(0, -2));
     const indexB = batchIndices(outBatch, b.shape.slice(0, -2));
     for (let i = 0; i < indexA.length; i++) {
-      const c = index(out) + i * M * N;
-      gemm.multiply(viewA(indexA[i]), packed + indexB[i] * panelSize, c, { M, K, N }, scratch);
+      const [ai, bi, ci] = [
+        firstA + indexA[i] * M * K,
+        packed + indexB[i] * panelSize,
+        firstC + i * M * N,
+      ];
+      gemm.multiply(ai, bi, ci, { M, K, N }, scratch);
     }
     return shaped();
   } finally {
@@ -246,9 +246,9 @@ function heapIndex(backend: BackendWasm, t: tf.TensorInfo): number {
 function swapLastTwo(t: tf.TensorInfo, backend: BackendWasm, gemm: Gemm): tf.TensorInfo {
   const [rows, cols] = t.shape.slice(-2);
   const out = backend.makeOutput([...t.shape.slice(0, -2), cols, rows], "float32");
+  const [from, to] = [heapIndex(backend, t), heapIndex(backend, out)];
   const count = tf.util.sizeFromShape(t.shape.slice(0, -2));
   for (let i = 0; i < count; i++) {
-    const [from, to] = [heapIndex(backend, t), heapIndex(backend, out)];
     gemm.transpose(from + i * rows * cols, to + i * rows * cols, rows, cols);
   }
   return out;

@@ -28,6 +28,18 @@ export interface AdamWOptions {
   weightDecay?: number;
 }
 
+/** Gradients by parameter name, as tensors or as their numbers. */
+export type NamedGradients = Record<string, tf.Tensor | Float32Array>;
+
+/** The numbers of each gradient (a tensor's read once; arrays as they are). */
+export function gradientNumbers(gradients: NamedGradients): Record<string, Float32Array> {
+  const numbers: Record<string, Float32Array> = {};
+  for (const [name, g] of Object.entries(gradients)) {
+    numbers[name] = g instanceof Float32Array ? g : g.dataSync() as Float32Array;
+  }
+  return numbers;
+}
+
 /**
  * The AdamW optimizer over a fixed set of named variables.
  *
@@ -58,21 +70,17 @@ export class AdamW {
    * tensors or as their numbers), each first multiplied by `scale` (clipping's factor).
    * Parameters without a gradient (not used by the loss) are left alone.
    */
-  apply(
-    gradients: Record<string, tf.Tensor | Float32Array>,
-    learningRate: number,
-    scale = 1,
-  ): void {
+  apply(gradients: NamedGradients, learningRate: number, scale = 1): void {
+    const numbers = gradientNumbers(gradients);
     this.step += 1;
     const [b1, b2, epsilon] = [this.#beta1, this.#beta2, this.#epsilon];
     const correction1 = 1 - b1 ** this.step;
     const correction2 = 1 - b2 ** this.step;
     let index = 0;
     for (const [name, p] of this.parameters) {
-      const gradient = gradients[name];
+      const g = numbers[name];
       const at = index++;
-      if (gradient === undefined) continue;
-      const g = gradient instanceof Float32Array ? gradient : gradient.dataSync() as Float32Array;
+      if (g === undefined) continue;
       if (g.length !== p.size) {
         throw new RangeError(
           `AdamW: the gradient of ${name} has ${g.length} numbers, the parameter ${p.size} [${p.shape}]`,

@@ -55,15 +55,12 @@ export class AdamWKernel {
     this.#update = instance.exports.update as (...args: number[]) => void;
   }
 
-  /** Update parameter `index` from its `weights` and `gradient`; returns the new weights (a new array). */
+  /**
+   * Update parameter `index` from its `weights` and `gradient` (both of the size given to the
+   * constructor; `AdamW` checks); returns the new weights (a new array).
+   */
   apply(index: number, weights: Float32Array, gradient: Float32Array, c: AdamWStep): Float32Array {
     const size = this.#sizes[index];
-    if (weights.length !== size || gradient.length !== size) {
-      throw new RangeError(
-        `AdamW kernel: parameter ${index} has ${size} weights, got ${weights.length} weights ` +
-          `and ${gradient.length} gradients`,
-      );
-    }
     const padded = roundUp(size);
     const base = this.#offsets[index];
     const [m, v, w, g] = [base, base + padded, base + 2 * padded, base + 3 * padded];

@@ -4,7 +4,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import type { AdamW } from "./adamw.ts";
+import { type AdamW, gradientNumbers, type NamedGradients } from "./adamw.ts";
 import { clipScale, globalNorm } from "./clip.ts";
 
 /** Settings of one step. */
@@ -49,14 +49,11 @@ export function trainStep(
  * optimizer update the parameters. Returns the global gradient norm before clipping.
  */
 export function applyGradients(
-  gradients: Record<string, tf.Tensor | Float32Array>,
+  gradients: NamedGradients,
   optimizer: AdamW,
   options: StepOptions,
 ): number {
-  const numbers: Record<string, Float32Array> = {};
-  for (const [name, g] of Object.entries(gradients)) {
-    numbers[name] = g instanceof Float32Array ? g : g.dataSync() as Float32Array;
-  }
+  const numbers = gradientNumbers(gradients);
   const norm = globalNorm(Object.values(numbers));
   optimizer.apply(numbers, options.learningRate, clipScale(norm, options.clipNorm ?? Infinity));
   return norm;
