@@ -130,8 +130,8 @@ export {
   scaledDotProductAttention,
 } from "./nn/attention.ts";
 export { MultiHeadAttention, type MultiHeadResult } from "./nn/multi_head_attention.ts";
-export { LayerNorm, layerNorm } from "./nn/layer_norm.ts";
-export { type Activation, FeedForward, gelu, relu } from "./nn/feed_forward.ts";
+export { LayerNorm, layerNorm, layerNormFormula } from "./nn/layer_norm.ts";
+export { type Activation, FeedForward, gelu, geluFormula, relu } from "./nn/feed_forward.ts";
 export { addAndNorm, type NormOrder } from "./nn/residual.ts";
 export { type BlockConfig, resolveBlockConfig } from "./nn/block_config.ts";
 export { EncoderBlock, type EncoderBlockResult } from "./nn/encoder_block.ts";

@@ -9,19 +9,21 @@
  *
  * Written with tensor operations, LayerNorm is a dozen small kernels forward and twice as many
  * backward, and a transformer has two per block: on small models the calls cost more than the
- * arithmetic. So it runs here as one operation over the numbers, with its gradient written out.
- * With x̂ = (x − mean) / σ, σ = √(var + ε), and the upstream gradient dy, per vector:
+ * arithmetic. So on the wasm backend it runs as one kernel forward and one backward
+ * (`runtime/wasm_layer_norm.ts`), with the gradient written out. With x̂ = (x − mean) / σ,
+ * σ = √(var + ε), and the upstream gradient dy, per vector:
  *
  *     dβ = Σ dy          dγ = Σ dy ⊙ x̂          (summed over all vectors)
  *     dx = (g − mean(g) − x̂ ⊙ mean(g ⊙ x̂)) / σ    with g = dy ⊙ γ
  *
  * (the two means are what normalising takes back: shifting all of x, or scaling it, changes
- * nothing). Sums run in float64. Tests check it against the formula in tensor operations and
- * against finite differences.
+ * nothing). Elsewhere it is {@link layerNormFormula}, differentiated by TensorFlow.js. Tests
+ * check the kernels against the formula in float64 and against finite differences.
  *
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import { LAYER_NORM_GRAD_KERNEL, LAYER_NORM_KERNEL } from "../runtime/wasm_layer_norm.ts";
 import { requirePositiveInteger } from "./checks.ts";
 import { Module } from "./module.ts";
 
@@ -57,75 +59,53 @@ export class LayerNorm extends Module {
   }
 }
 
-/** LayerNorm of `x` `(..., C)` with gain and bias `(C)`, as one operation (see the module comment). */
+/**
+ * LayerNorm of `x` `(..., C)` with gain and bias `(C)`: on wasm by its two kernels, elsewhere
+ * (and for tensors that are not float32) by {@link layerNormFormula}.
+ */
 export function layerNorm(
   x: tf.Tensor,
   gain: tf.Tensor,
   bias: tf.Tensor,
   epsilon: number,
 ): tf.Tensor {
+  const kernels = tf.getKernel(LAYER_NORM_KERNEL, tf.getBackend()) !== undefined;
+  if (!kernels || [x, gain, bias].some((t) => t.dtype !== "float32")) {
+    return layerNormFormula(x, gain, bias, epsilon);
+  }
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [x, gain, bias] = args as tf.Tensor[];
-    const save = args[3] as tf.GradSaveFunc;
-    const C = gain.size;
-    const rows = x.size / C;
-    const xs = x.dataSync() as Float32Array;
-    const [g, b] = [gain.dataSync() as Float32Array, bias.dataSync() as Float32Array];
-    const normalised = new Float32Array(x.size); // x̂
-    const inverseSigma = new Float32Array(rows); // 1 / σ per vector
-    const y = new Float32Array(x.size);
-    for (let r = 0; r < rows; r++) {
-      const start = r * C;
-      let sum = 0;
-      for (let c = 0; c < C; c++) sum += xs[start + c];
-      const mean = sum / C;
-      let squares = 0;
-      for (let c = 0; c < C; c++) squares += (xs[start + c] - mean) ** 2;
-      const inverse = 1 / Math.sqrt(squares / C + epsilon);
-      inverseSigma[r] = inverse;
-      for (let c = 0; c < C; c++) {
-        const n = (xs[start + c] - mean) * inverse;
-        normalised[start + c] = n;
-        y[start + c] = n * g[c] + b[c];
-      }
-    }
-    save([tf.tensor(normalised, x.shape), tf.tensor(inverseSigma, [rows]), gain]);
+    const [y, normalised, inverseSigma] = tf.engine().runKernel(
+      LAYER_NORM_KERNEL,
+      { x, gain, bias },
+      { epsilon },
+    ) as tf.Tensor[];
+    (args[3] as tf.GradSaveFunc)([normalised, inverseSigma, gain]);
     return {
-      value: tf.tensor(y, x.shape),
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const up = dy.dataSync() as Float32Array;
-        const xHat = saved[0].dataSync() as Float32Array;
-        const inverse = saved[1].dataSync() as Float32Array;
-        const gains = saved[2].dataSync() as Float32Array;
-        const dx = new Float32Array(up.length);
-        const dGain = new Float64Array(C);
-        const dBias = new Float64Array(C);
-        for (let r = 0; r < rows; r++) {
-          const start = r * C;
-          let meanG = 0; // mean(g)
-          let meanGX = 0; // mean(g ⊙ x̂)
-          for (let c = 0; c < C; c++) {
-            const i = start + c;
-            dBias[c] += up[i];
-            dGain[c] += up[i] * xHat[i];
-            const gi = up[i] * gains[c];
-            meanG += gi;
-            meanGX += gi * xHat[i];
-          }
-          meanG /= C;
-          meanGX /= C;
-          for (let c = 0; c < C; c++) {
-            const i = start + c;
-            dx[i] = (up[i] * gains[c] - meanG - xHat[i] * meanGX) * inverse[r];
-          }
-        }
-        return [
-          tf.tensor(dx, dy.shape),
-          tf.tensor(Float32Array.from(dGain), [C]),
-          tf.tensor(Float32Array.from(dBias), [C]),
-        ];
-      },
+      value: y,
+      gradFunc: (dy: tf.Tensor, [normalised, inverseSigma, gain]: tf.Tensor[]) =>
+        tf.engine().runKernel(LAYER_NORM_GRAD_KERNEL, {
+          dy,
+          normalised,
+          inverseSigma,
+          gain,
+        }) as tf.Tensor[],
     };
   });
   return op(x, gain, bias);
+}
+
+/** LayerNorm written out in tensor operations: `γ ⊙ (x − mean) / √(var + ε) + β` over the last axis. */
+export function layerNormFormula(
+  x: tf.Tensor,
+  gain: tf.Tensor,
+  bias: tf.Tensor,
+  epsilon: number,
+): tf.Tensor {
+  return tf.tidy(() => {
+    const mean = x.mean(-1, true);
+    const centred = x.sub(mean);
+    const variance = centred.square().mean(-1, true);
+    return centred.div(variance.add(epsilon).sqrt()).mul(gain).add(bias);
+  });
 }

@@ -7,7 +7,9 @@ import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-wasm";
 import { DEFAULT_SEED, setSeed } from "./random.ts";
 import { fastMatMulFused, registerFastMatMul } from "./wasm_matmul.ts";
+import { registerWasmGelu } from "./wasm_gelu.ts";
 import { registerWasmTrainingKernels } from "./wasm_kernels.ts";
+import { registerWasmLayerNorm } from "./wasm_layer_norm.ts";
 
 /** Backends the course runs on. */
 export type BackendName = "wasm" | "cpu";
@@ -51,8 +53,10 @@ export interface CourseRuntime {
  * - silences the "install tfjs-node" banner that the cpu backend prints under Node and Deno;
  * - seeds the course-wide generator;
  * - registers the kernels that training needs and wasm lacks (`UnsortedSegmentSum`, the gradient
- *   of `tf.gather`) and faster versions of a few of wasm's (`wasm_kernels.ts`), and the course's
- *   matrix-product kernel for wasm (`wasm_matmul.ts`; it says why if it cannot).
+ *   of `tf.gather`) and faster versions of a few of wasm's (`wasm_kernels.ts`), GELU and
+ *   LayerNorm as one kernel forward and one backward each (`wasm_gelu.ts`,
+ *   `wasm_layer_norm.ts`), and the course's matrix-product kernel for wasm (`wasm_matmul.ts`;
+ *   it says why if it cannot).
  *
  * Calling it again (a re-run notebook cell) is harmless: it re-seeds and re-selects the backend.
  */
@@ -64,6 +68,8 @@ export async function initCourse(options: InitOptions = {}): Promise<CourseRunti
   const seed = options.seed ?? DEFAULT_SEED;
   silenceNodeBanner();
   registerWasmTrainingKernels();
+  registerWasmGelu();
+  registerWasmLayerNorm();
   const fastMatMul = registerFastMatMul();
   if (!fastMatMulFused()) {
     console.warn(

@@ -189,13 +189,45 @@ export class FunctionBody {
     body();
     return this.br(0).end().end();
   }
-  /** `v128.const` of four zero lanes. */
-  v128Zero(): this {
-    return this.simd(0x0c, ...new Array(16).fill(0));
+  /** `v128.const` with `value` (as f32) in all four lanes. */
+  f32x4Const(value: number): this {
+    return this.simd(0x0c, ...new Uint8Array(new Float32Array(4).fill(value).buffer));
+  }
+  /** `v128.const` with `value` (as i32) in all four lanes. */
+  i32x4Const(value: number): this {
+    return this.simd(0x0c, ...new Uint8Array(new Int32Array(4).fill(value).buffer));
   }
   /** `f32x4.splat`: one f32 into all four lanes. */
   f32x4Splat(): this {
     return this.simd(0x13);
+  }
+  /** `f32x4.lt`: all ones in the lanes where the first operand is smaller, zeros elsewhere. */
+  f32x4Lt(): this {
+    return this.simd(0x43);
+  }
+  /** `v128.bitselect`: bits of the first operand where the third has ones, else of the second. */
+  v128Bitselect(): this {
+    return this.simd(0x52);
+  }
+  /** `i32x4.shl`: shift each lane left by an i32 operand. */
+  i32x4Shl(): this {
+    return this.simd(0xab);
+  }
+  /** `i32x4.add` */
+  i32x4Add(): this {
+    return this.simd(0xae);
+  }
+  /** `i32x4.sub` */
+  i32x4Sub(): this {
+    return this.simd(0xb1);
+  }
+  /** `f32x4.abs` */
+  f32x4Abs(): this {
+    return this.simd(0xe0);
+  }
+  /** `f32x4.pmax`: the second operand where the first is smaller, else the first (one `maxps`). */
+  f32x4Pmax(): this {
+    return this.simd(0xeb);
   }
   /** `f32x4.sqrt` */
   f32x4Sqrt(): this {
@@ -223,6 +255,34 @@ export class FunctionBody {
    */
   f32x4RelaxedMadd(): this {
     return this.simd(0x105);
+  }
+  /** `f32.add` */
+  f32Add(): this {
+    return this.op(0x92);
+  }
+  /** `f32.sub` */
+  f32Sub(): this {
+    return this.op(0x93);
+  }
+  /** `f32.mul` */
+  f32Mul(): this {
+    return this.op(0x94);
+  }
+  /** `f32.div` */
+  f32Div(): this {
+    return this.op(0x95);
+  }
+  /** `f32.sqrt` */
+  f32Sqrt(): this {
+    return this.op(0x91);
+  }
+  /** `f32.convert_i32_s`: an integer as a float. */
+  f32ConvertI32S(): this {
+    return this.op(0xb2);
+  }
+  /** `f32x4.extract_lane`: lane `lane` (0–3) of a vector as an f32. */
+  f32x4ExtractLane(lane: number): this {
+    return this.simd(0x1f, lane);
   }
   /** `f32.load` (alignment 4) */
   f32Load(offset = 0): this {
@@ -284,4 +344,19 @@ export function assembleModule(
     ...section(7, exports),
     ...section(10, bodies),
   ]);
+}
+
+/** A kernel function: byte addresses, counts and constants in, results written to memory. */
+export type KernelExport = (...args: number[]) => void;
+
+/** Assemble `functions` into a module, instantiate it on `memory`, and return its functions by name. */
+export function instantiate(
+  functions: readonly ExportedFunction[],
+  memory: WebAssembly.Memory,
+): Record<string, KernelExport> {
+  const module = new WebAssembly.Module(assembleModule(functions));
+  return new WebAssembly.Instance(module, { env: { memory } }).exports as Record<
+    string,
+    KernelExport
+  >;
 }

@@ -17,7 +17,7 @@
  *
  * @module
  */
-import { assembleModule, FunctionBody } from "./wasm_assembler.ts";
+import { FunctionBody, instantiate } from "./wasm_assembler.ts";
 
 /** Rows of C per tile. */
 export const MR = 6;
@@ -67,15 +67,11 @@ export interface Gemm {
  *   (the wasm backend's own plain product) computes, which tests use to check the indexing.
  */
 export function compileGemm(memory: WebAssembly.Memory, fused = true): Gemm {
-  const bytes = assembleModule([
+  const { gemm, pack, transpose } = instantiate([
     { name: "gemm", body: gemmBody(fused) },
     { name: "pack", body: packBody() },
     { name: "transpose", body: transposeBody() },
-  ]);
-  const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
-  const gemm = instance.exports.gemm as (...args: number[]) => void;
-  const pack = instance.exports.pack as (...args: number[]) => void;
-  const transpose = instance.exports.transpose as (...args: number[]) => void;
+  ], memory);
   return {
     multiply(a, packed, c, { M, K, N }, scratch) {
       if (M <= 0 || K <= 0 || N <= 0) {
@@ -141,7 +137,7 @@ function gemmBody(fused: boolean): FunctionBody {
         f.get(m0).i32Const(r).i32Add().get(M).i32LtS();
         f.select().get(rowA).i32Mul().i32Add().set(rowPointers[r]);
       }
-      for (const [s0, s1] of sums) f.v128Zero().set(s0).v128Zero().set(s1);
+      for (const [s0, s1] of sums) f.f32x4Const(0).set(s0).f32x4Const(0).set(s1);
       f.get(panel).set(pb);
       // `steps` steps of k, unrolled: each loads a row of the panel, reads one number from each
       // row of A (at a constant offset from its pointer) and does twelve multiply-adds.
@@ -254,7 +250,7 @@ function packBody(): FunctionBody {
       f.get(out).get(from).v128Load(16).v128Store(16);
       f.else();
       // Otherwise number by number, zeros past column N.
-      f.get(out).v128Zero().v128Store(0).get(out).v128Zero().v128Store(16);
+      f.get(out).f32x4Const(0).v128Store(0).get(out).f32x4Const(0).v128Store(16);
       f.i32Const(0).set(t);
       f.loop();
       {

@@ -29,6 +29,7 @@
 import * as tf from "@tensorflow/tfjs";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 import { compileGemm, type Gemm, MR, NR, packedSize } from "./wasm_gemm.ts";
+import { heapIndex, heapMemory, perHeap } from "./wasm_heap.ts";
 
 type KernelFunc = (
   args: { inputs: unknown; attrs?: unknown; backend: BackendWasm },
@@ -94,16 +95,14 @@ export function fastMatMulFused(): boolean {
   return fastMatMulRegistered() && fusedMultiplyAdd;
 }
 
-/** The kernels (fused and not) compiled against each backend heap met so far. */
-const kernels = new WeakMap<WebAssembly.Memory, Map<boolean, Gemm>>();
+/** The kernels (fused and not) compiled so far, for each backend heap. */
+const gemms = perHeap(() => new Map<boolean, Gemm>());
 
-/** The kernel on the backend's heap (emscripten keeps the module's exports, memory included, on `asm`). */
+/** The kernel in place (fused or not), on the backend's heap. */
 function gemmFor(backend: BackendWasm): Gemm {
-  const memory = (backend.wasm as unknown as { asm: { memory: WebAssembly.Memory } }).asm.memory;
-  const compiled = kernels.get(memory) ?? new Map<boolean, Gemm>();
-  kernels.set(memory, compiled);
+  const compiled = gemms(backend);
   if (!compiled.has(fusedMultiplyAdd)) {
-    compiled.set(fusedMultiplyAdd, compileGemm(memory, fusedMultiplyAdd));
+    compiled.set(fusedMultiplyAdd, compileGemm(heapMemory(backend), fusedMultiplyAdd));
   }
   return compiled.get(fusedMultiplyAdd)!;
 }
@@ -235,11 +234,6 @@ function xnnpackProduct(
     backend.disposeData(a3.dataId);
     backend.disposeData(b3.dataId);
   }
-}
-
-/** Where `t`'s data starts in the backend's heap, counted in floats. */
-function heapIndex(backend: BackendWasm, t: tf.TensorInfo): number {
-  return backend.dataIdMap.get(t.dataId)!.memoryOffset / 4;
 }
 
 /** A new tensor: `t` with its last two axes swapped. */

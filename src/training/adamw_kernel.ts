@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { assembleModule, FunctionBody } from "../runtime/wasm_assembler.ts";
+import { FunctionBody, instantiate, type KernelExport } from "../runtime/wasm_assembler.ts";
 
 /** The constants of one update (see `adamw.ts` for the formula). */
 export interface AdamWStep {
@@ -32,7 +32,7 @@ export interface AdamWStep {
 /** Update state for parameters of the given sizes. */
 export class AdamWKernel {
   readonly #memory: WebAssembly.Memory;
-  readonly #update: (...args: number[]) => void;
+  readonly #update: KernelExport;
   /** Float index of each parameter's region; a region holds m, v, the weights and the gradient. */
   readonly #offsets: number[] = [];
   readonly #sizes: number[];
@@ -48,11 +48,7 @@ export class AdamWKernel {
     this.#memory = new WebAssembly.Memory({
       initial: Math.max(1, Math.ceil((4 * floats) / 65536)),
     });
-    const bytes = assembleModule([{ name: "update", body: updateBody() }]);
-    const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {
-      env: { memory: this.#memory },
-    });
-    this.#update = instance.exports.update as (...args: number[]) => void;
+    this.#update = instantiate([{ name: "update", body: updateBody() }], this.#memory).update;
   }
 
   /**
