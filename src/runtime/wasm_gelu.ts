@@ -27,7 +27,7 @@
 import * as tf from "@tensorflow/tfjs";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 import { FunctionBody, instantiate } from "./wasm_assembler.ts";
-import { heapIndex, heapMemory, perHeap, registerHeapKernels } from "./wasm_heap.ts";
+import { heapAddress, heapIndex, heapMemory, perHeap, registerHeapKernels } from "./wasm_heap.ts";
 
 /** The name of the GELU kernel (input `x`). */
 export const GELU_KERNEL = "CourseGelu";
@@ -206,7 +206,7 @@ function elementwise(
   const out = backend.makeOutput(inputs[0].shape, "float32");
   const all = [...inputs, out];
   if (size >= 4) {
-    const addresses = all.map((t) => 4 * heapIndex(backend, t));
+    const addresses = all.map((t) => heapAddress(backend, t));
     run(addresses, Math.floor(size / 4));
     if (size % 4 !== 0) run(addresses.map((a) => a + 4 * (size - 4)), 1);
   } else if (size > 0) {

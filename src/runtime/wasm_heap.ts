@@ -21,6 +21,24 @@ export function heapIndex(backend: BackendWasm, t: tf.TensorInfo): number {
   return backend.dataIdMap.get(t.dataId)!.memoryOffset / 4;
 }
 
+/** Where `t`'s numbers start in the backend's heap, in bytes (the address a kernel takes). */
+export function heapAddress(backend: BackendWasm, t: tf.TensorInfo): number {
+  return backend.dataIdMap.get(t.dataId)!.memoryOffset;
+}
+
+/**
+ * Whether `compile` succeeds here, on a memory of its own: false where the engine lacks the
+ * WebAssembly features a kernel needs (SIMD, relaxed SIMD).
+ */
+export function compilesHere(compile: (memory: WebAssembly.Memory) => unknown): boolean {
+  try {
+    compile(new WebAssembly.Memory({ initial: 1 }));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * `compile` run once per backend heap (a backend created anew has a new heap): returns the
  * lookup that compiles on first use and remembers the result.
@@ -37,19 +55,15 @@ export function perHeap<T>(
 }
 
 /**
- * Register `kernels` (new kernel names, on wasm) once, if `compile` succeeds on a memory of its
- * own: false where the engine lacks the WebAssembly features they need (SIMD).
+ * Register `kernels` (new kernel names, on wasm) once, if `compile` succeeds here
+ * ({@link compilesHere}); returns whether they are in place.
  */
 export function registerHeapKernels(
   kernels: readonly tf.KernelConfig[],
   compile: (memory: WebAssembly.Memory) => unknown,
 ): boolean {
   if (kernels.every((k) => tf.getKernel(k.kernelName, k.backendName) !== undefined)) return true;
-  try {
-    compile(new WebAssembly.Memory({ initial: 1 }));
-  } catch {
-    return false;
-  }
+  if (!compilesHere(compile)) return false;
   for (const kernel of kernels) tf.registerKernel(kernel);
   return true;
 }

@@ -16,7 +16,7 @@
 import * as tf from "@tensorflow/tfjs";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 import { FunctionBody, instantiate } from "./wasm_assembler.ts";
-import { heapIndex, perHeap, registerHeapKernels } from "./wasm_heap.ts";
+import { heapAddress, perHeap, registerHeapKernels } from "./wasm_heap.ts";
 
 /** The name of the LayerNorm kernel: inputs `x`, `gain`, `bias`, attribute `epsilon`; outputs y, x̂, 1/σ. */
 export const LAYER_NORM_KERNEL = "CourseLayerNorm";
@@ -79,9 +79,12 @@ class RowFunction {
   readonly column: number;
   /** Bytes in a row (4 C). */
   readonly rowBytes: number;
+  /** The parameter holding C, the numbers in a row. */
+  readonly #columns: number;
 
   constructor(params: ("i32" | "f32")[], columns: number) {
     this.f = new FunctionBody(params);
+    this.#columns = columns;
     this.#lanes = lanes(this.f);
     this.column = this.f.local("i32");
     this.rowBytes = this.f.local("i32");
@@ -99,12 +102,16 @@ class RowFunction {
     this.f.set(pair.scalar).get(pair.scalar).f32x4Splat().set(pair.vector);
   }
 
-  /** Push the sum of `pair`'s four lanes and its scalar (the total of a row's running sums). */
-  total(pair: Pair): void {
+  /**
+   * Push the row's mean from its running sums `sum`: its four lanes and its scalar added up,
+   * over C.
+   */
+  mean(sum: Pair): void {
     const f = this.f;
-    f.get(pair.vector).f32x4ExtractLane(0).get(pair.vector).f32x4ExtractLane(1).f32Add();
-    f.get(pair.vector).f32x4ExtractLane(2).get(pair.vector).f32x4ExtractLane(3).f32Add();
-    f.f32Add().get(pair.scalar).f32Add();
+    f.get(sum.vector).f32x4ExtractLane(0).get(sum.vector).f32x4ExtractLane(1).f32Add();
+    f.get(sum.vector).f32x4ExtractLane(2).get(sum.vector).f32x4ExtractLane(3).f32Add();
+    f.f32Add().get(sum.scalar).f32Add();
+    f.get(this.#columns).f32ConvertI32S().f32Div();
   }
 
   /** Zero both halves of `pair`. */
@@ -143,7 +150,6 @@ function forwardBody(): FunctionBody {
   const f = k.f;
   const row = f.local("i32");
   const [sum, mean, scale, centred] = [k.pair(), k.pair(), k.pair(), k.pair()];
-  const perColumn = () => f.get(C).f32ConvertI32S().f32Div();
   f.i32Const(0).set(row);
   f.while(() => f.get(row).get(rows).i32LtS(), () => {
     k.zero(sum);
@@ -154,10 +160,7 @@ function forwardBody(): FunctionBody {
       L.add();
       f.set(L.of(sum));
     });
-    k.setPair(mean, () => {
-      k.total(sum);
-      perColumn();
-    });
+    k.setPair(mean, () => k.mean(sum));
     k.zero(sum);
     k.columns((L) => {
       k.at(x);
@@ -172,8 +175,7 @@ function forwardBody(): FunctionBody {
     });
     k.setPair(scale, () => {
       f.f32Const(1);
-      k.total(sum);
-      perColumn();
+      k.mean(sum);
       f.get(epsilon).f32Add().f32Sqrt().f32Div();
     });
     f.get(inverse).get(row).i32Const(4).i32Mul().i32Add().get(scale.scalar).f32Store();
@@ -217,7 +219,6 @@ function backwardBody(): FunctionBody {
     k.pair(),
     k.pair(),
   ];
-  const perColumn = () => f.get(C).f32ConvertI32S().f32Div();
   k.columns((L) => {
     for (const sums of [dGain, dBias]) {
       k.at(sums);
@@ -264,14 +265,8 @@ function backwardBody(): FunctionBody {
       L.add();
       L.store();
     });
-    k.setPair(meanG, () => {
-      k.total(sumG);
-      perColumn();
-    });
-    k.setPair(meanGX, () => {
-      k.total(sumGX);
-      perColumn();
-    });
+    k.setPair(meanG, () => k.mean(sumG));
+    k.setPair(meanGX, () => k.mean(sumGX));
     k.setPair(scale, () => f.get(inverse).get(row).i32Const(4).i32Mul().i32Add().f32Load());
     k.columns((L) => {
       // dx = (dy γ − mean(g) − x̂ mean(g x̂)) / σ
@@ -340,7 +335,7 @@ const forwardKernel: tf.KernelConfig = {
     const y = wasm.makeOutput(x.shape, "float32");
     const normalised = wasm.makeOutput(x.shape, "float32");
     const inverse = wasm.makeOutput([rows], "float32");
-    const address = (t: tf.TensorInfo) => 4 * heapIndex(wasm, t);
+    const address = (t: tf.TensorInfo) => heapAddress(wasm, t);
     passesFor(wasm).forward(
       ...[x, gain, bias, y, normalised, inverse].map(address),
       rows,
@@ -370,7 +365,7 @@ const backwardKernel: tf.KernelConfig = {
     const dx = wasm.makeOutput(dy.shape, "float32");
     const dGain = wasm.makeOutput([C], "float32");
     const dBias = wasm.makeOutput([C], "float32");
-    const address = (t: tf.TensorInfo) => 4 * heapIndex(wasm, t);
+    const address = (t: tf.TensorInfo) => heapAddress(wasm, t);
     passesFor(wasm).backward(
       ...[dy, normalised, inverseSigma, gain, dx, dGain, dBias].map(address),
       rows,

@@ -29,7 +29,7 @@
 import * as tf from "@tensorflow/tfjs";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 import { compileGemm, type Gemm, MR, NR, packedSize } from "./wasm_gemm.ts";
-import { heapIndex, heapMemory, perHeap } from "./wasm_heap.ts";
+import { compilesHere, heapIndex, heapMemory, perHeap } from "./wasm_heap.ts";
 
 type KernelFunc = (
   args: { inputs: unknown; attrs?: unknown; backend: BackendWasm },
@@ -82,12 +82,7 @@ export function unregisterFastMatMul(): void {
 
 /** Whether the kernel compiles here (fused: it needs relaxed SIMD; otherwise SIMD). */
 function compiles(fused: boolean): boolean {
-  try {
-    compileGemm(new WebAssembly.Memory({ initial: 1 }), fused);
-    return true;
-  } catch {
-    return false;
-  }
+  return compilesHere((memory) => compileGemm(memory, fused));
 }
 
 /** Whether the kernel in place fuses multiply and add (false where relaxed SIMD is missing). */
