@@ -7,7 +7,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { GELU_GRAD_KERNEL, GELU_KERNEL } from "../runtime/wasm_gelu.ts";
+import { GELU_KERNEL } from "../runtime/wasm_gelu.ts";
 import { Linear, type LinearOptions } from "./linear.ts";
 import { Module } from "./module.ts";
 
@@ -22,8 +22,9 @@ export function relu(x: tf.Tensor): tf.Tensor {
 /**
  * GELU (exact form): x · Φ(x) = 0.5 · x · (1 + erf(x / √2)), as GPT-2 and PyTorch's default.
  *
- * On the wasm backend one kernel computes it and one its gradient (`runtime/wasm_gelu.ts`);
- * elsewhere, and for tensors that are not float32, it is {@link geluFormula}.
+ * On the wasm backend one kernel computes it and its derivative (`runtime/wasm_gelu.ts`), and
+ * the gradient is `dy · GELU′(x)`; elsewhere, and for tensors that are not float32, it is
+ * {@link geluFormula}.
  */
 export function gelu(x: tf.Tensor): tf.Tensor {
   if (x.dtype !== "float32" || tf.getKernel(GELU_KERNEL, tf.getBackend()) === undefined) {
@@ -37,14 +38,14 @@ export function geluFormula(x: tf.Tensor): tf.Tensor {
   return tf.tidy(() => x.mul(0.5).mul(tf.erf(x.div(Math.SQRT2)).add(1)));
 }
 
-/** GELU by its two kernels: the forward keeps x, the backward computes dy · GELU′(x) from it. */
+/** GELU by its kernel, which also gives GELU′(x): kept for the backward pass, `dy · GELU′(x)`. */
 const geluKernels = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
   const x = args[0] as tf.Tensor;
-  (args[1] as tf.GradSaveFunc)([x]);
+  const [y, slope] = tf.engine().runKernel(GELU_KERNEL, { x }) as tf.Tensor[];
+  (args[1] as tf.GradSaveFunc)([slope]);
   return {
-    value: tf.engine().runKernel(GELU_KERNEL, { x }) as tf.Tensor,
-    gradFunc: (dy: tf.Tensor, [saved]: tf.Tensor[]) =>
-      tf.engine().runKernel(GELU_GRAD_KERNEL, { dy, x: saved }) as tf.Tensor,
+    value: y,
+    gradFunc: (dy: tf.Tensor, [saved]: tf.Tensor[]) => tf.mul(dy, saved),
   };
 });
 

@@ -1,13 +1,17 @@
 /**
- * GELU and its gradient as two kernels of the wasm backend, each one pass of WebAssembly SIMD
- * over the numbers where they lie in the backend's heap.
+ * GELU as one kernel of the wasm backend: one pass of WebAssembly SIMD over the numbers where
+ * they lie in the backend's heap, writing GELU and its derivative side by side.
  *
  * Written as tensor operations, GELU(x) = x · Φ(x) = ½ · x · (1 + erf(x / √2)) is five kernel
  * calls forward and about ten backward, and wasm's `Erf` alone takes some 8 ns a number: in a
- * step of lesson 7's GPT the feed-forward activation cost more than its attention. Here:
+ * step of lesson 7's GPT the feed-forward activation cost more than its attention. Here one
+ * pass computes, from one exponential per number,
  *
- *     forward:   y  = x · Φ(x)
- *     backward:  dx = dy · (Φ(x) + x · φ(x)),   φ(x) = exp(−x²/2) / √(2π)
+ *     y  = x · Φ(x)
+ *     y′ = Φ(x) + x · φ(x),   φ(x) = exp(−x²/2) / √(2π)
+ *
+ * and the backward pass is a multiplication, dx = dy · y′, with y′ kept from the forward pass
+ * (computing it again there would cost a second pass as dear as the first).
  *
  * Φ comes from the complementary error function in the form of Abramowitz and Stegun's formula
  * 7.1.26 (absolute error below 1.5·10⁻⁷, the approximation TensorFlow.js's cpu backend uses for
@@ -15,8 +19,8 @@
  *
  *     erfc(z) ≈ t·(a₁ + t·(a₂ + t·(a₃ + t·(a₄ + t·a₅)))) · exp(−z²),    exp(−z²) = exp(−x²/2)
  *
- * and Φ(x) = 1 − erfc(z)/2 for x ≥ 0, erfc(z)/2 for x < 0. So both passes need one exponential
- * per number, which is computed as in Cephes' `expf`: w = n·ln 2 + r with n an integer and
+ * and Φ(x) = 1 − erfc(z)/2 for x ≥ 0, erfc(z)/2 for x < 0. The exponential is computed as in
+ * Cephes' `expf`: w = n·ln 2 + r with n an integer and
  * |r| ≤ ½ ln 2, exp(r) by a polynomial, 2ⁿ by writing n into the exponent bits. (w is held above
  * −80, where exp(w) is still a normal float; below it GELU and its gradient are 0 to within
  * 10⁻³⁴.) The results differ from the tensor formula by a few float32 roundings; the tests
@@ -29,10 +33,8 @@ import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 import { FunctionBody, instantiate } from "./wasm_assembler.ts";
 import { heapAddress, heapIndex, heapMemory, perHeap, registerHeapKernels } from "./wasm_heap.ts";
 
-/** The name of the GELU kernel (input `x`). */
+/** The name of the GELU kernel (input `x`; outputs GELU(x) and GELU′(x)). */
 export const GELU_KERNEL = "CourseGelu";
-/** The name of GELU's gradient kernel (inputs `dy`, `x`): `dy · GELU′(x)`. */
-export const GELU_GRAD_KERNEL = "CourseGeluGrad";
 
 /** Abramowitz and Stegun 7.1.26: p and a₁ … a₅. */
 const P = 0.3275911;
@@ -51,11 +53,8 @@ const EXP_POLYNOMIAL = [
 /** exp(w) is computed for w ≥ this. */
 const EXP_FLOOR = -80;
 
-/** The two kernels compiled against one heap; addresses in bytes, counts in 4-number vectors. */
-interface GeluPasses {
-  forward(x: number, y: number, vectors: number): void;
-  backward(dy: number, x: number, dx: number, vectors: number): void;
-}
+/** The pass compiled against one heap; addresses in bytes, the count in 4-number vectors. */
+type GeluPass = (x: number, y: number, slope: number, vectors: number) => void;
 
 /** Adding this to a float of magnitude below 2²² rounds it to an integer held in the low bits. */
 const ROUNDER = 1.5 * 2 ** 23;
@@ -126,14 +125,10 @@ function emitPhi(f: FunctionBody, v: Locals, c: (value: number) => FunctionBody)
   c(0).f32x4Lt().v128Bitselect().set(v.phi);
 }
 
-/**
- * One pass over `vectors` vectors of 4 numbers. Forward: parameters (x, y, vectors), y = x·Φ(x).
- * Backward: parameters (dy, x, dx, vectors), dx = dy·(Φ(x) + x·φ(x)).
- */
-function passBody(pass: "forward" | "backward"): FunctionBody {
-  const addresses = pass === "forward" ? 2 : 3;
-  const f = new FunctionBody([...new Array(addresses).fill("i32"), "i32"]);
-  const count = addresses;
+/** The pass over `vectors` vectors of 4 numbers: parameters (x, y, slope, vectors). */
+function passBody(): FunctionBody {
+  const f = new FunctionBody(["i32", "i32", "i32", "i32"]);
+  const count = 3;
   const [offset, end] = [f.local("i32"), f.local("i32")];
   const v: Locals = {
     x: f.local("v128"),
@@ -160,51 +155,40 @@ function passBody(pass: "forward" | "backward"): FunctionBody {
   f.i32Const(0).set(offset);
   f.get(count).i32Const(16).i32Mul().set(end);
   f.while(() => f.get(offset).get(end).i32LtS(), () => {
-    if (pass === "forward") {
-      at(0).v128Load().set(v.x);
-      emitPhi(f, v, c);
-      at(1).get(v.x).get(v.phi).f32x4Mul().v128Store();
-    } else {
-      at(1).v128Load().set(v.x);
-      emitPhi(f, v, c);
-      at(2);
-      at(0).v128Load();
-      f.get(v.phi).get(v.x).get(v.e).f32x4Mul();
-      c(1 / Math.sqrt(2 * Math.PI)).f32x4Mul().f32x4Add().f32x4Mul().v128Store();
-    }
+    at(0).v128Load().set(v.x);
+    emitPhi(f, v, c);
+    at(1).get(v.x).get(v.phi).f32x4Mul().v128Store();
+    at(2);
+    f.get(v.phi).get(v.x).get(v.e).f32x4Mul();
+    c(1 / Math.sqrt(2 * Math.PI)).f32x4Mul().f32x4Add().v128Store();
     f.get(offset).i32Const(16).i32Add().set(offset);
   });
   return f;
 }
 
-/** Compile both passes against `memory`. */
-function compileGelu(memory: WebAssembly.Memory): GeluPasses {
-  return instantiate([
-    { name: "forward", body: passBody("forward") },
-    { name: "backward", body: passBody("backward") },
-  ], memory) as unknown as GeluPasses;
+/** Compile the pass against `memory`. */
+function compileGelu(memory: WebAssembly.Memory): GeluPass {
+  return instantiate([{ name: "gelu", body: passBody() }], memory).gelu;
 }
 
-/** The passes compiled against the backend's heap. */
-const passesFor = perHeap(compileGelu);
+/** The pass compiled against the backend's heap. */
+const passFor = perHeap(compileGelu);
 
 /**
- * A new float32 tensor shaped like `inputs[0]`, from a pass over the inputs' numbers: `run`
- * gets the byte addresses of the inputs and the output, and a count of 4-number vectors. A
- * size that is not a multiple of 4 gets one more vector, the last 4 numbers (computed twice,
- * to the same values); fewer than 4 numbers go through a padded copy.
+ * Two new float32 tensors shaped like `x`, from a pass over its numbers: `run` gets the byte
+ * addresses of x and of both outputs, and a count of 4-number vectors. A size that is not a
+ * multiple of 4 gets one more vector, the last 4 numbers (computed twice, to the same values);
+ * fewer than 4 numbers go through a padded copy.
  */
 function elementwise(
   backend: BackendWasm,
-  inputs: tf.TensorInfo[],
+  x: tf.TensorInfo,
   run: (addresses: number[], vectors: number) => void,
-): tf.TensorInfo {
-  for (const t of inputs) {
-    if (t.dtype !== "float32") throw new TypeError(`GELU needs float32 tensors, got ${t.dtype}`);
-  }
-  const size = tf.util.sizeFromShape(inputs[0].shape);
-  const out = backend.makeOutput(inputs[0].shape, "float32");
-  const all = [...inputs, out];
+): tf.TensorInfo[] {
+  if (x.dtype !== "float32") throw new TypeError(`GELU needs a float32 tensor, got ${x.dtype}`);
+  const size = tf.util.sizeFromShape(x.shape);
+  const outputs = [0, 1].map(() => backend.makeOutput(x.shape, "float32"));
+  const all = [x, ...outputs];
   if (size >= 4) {
     const addresses = all.map((t) => heapAddress(backend, t));
     run(addresses, Math.floor(size / 4));
@@ -214,51 +198,34 @@ function elementwise(
     const base = heapIndex(backend, padded);
     const heap = new Float32Array(heapMemory(backend).buffer);
     heap.fill(0, base, base + 4 * all.length);
-    inputs.forEach((t, k) => heap.set(backend.typedArrayFromHeap(t), base + 4 * k));
+    heap.set(backend.typedArrayFromHeap(x), base);
     run(all.map((_, k) => 4 * (base + 4 * k)), 1);
-    const result = base + 4 * inputs.length;
-    (backend.typedArrayFromHeap(out) as Float32Array).set(heap.subarray(result, result + size));
+    outputs.forEach((out, k) => {
+      const from = base + 4 * (k + 1);
+      (backend.typedArrayFromHeap(out) as Float32Array).set(heap.subarray(from, from + size));
+    });
     backend.disposeData(padded.dataId);
   }
-  return out;
+  return outputs;
 }
 
-/** GELU forward on wasm. */
+/** GELU on wasm: outputs GELU(x) and GELU′(x). */
 const geluKernel: tf.KernelConfig = {
   kernelName: GELU_KERNEL,
   backendName: "wasm",
   kernelFunc: ({ inputs, backend }) => {
     const wasm = backend as BackendWasm;
     const { x } = inputs as unknown as { x: tf.TensorInfo };
-    const passes = passesFor(wasm);
-    return elementwise(wasm, [x], ([from, to], vectors) => passes.forward(from, to, vectors));
-  },
-};
-
-/** GELU's gradient on wasm. */
-const geluGradKernel: tf.KernelConfig = {
-  kernelName: GELU_GRAD_KERNEL,
-  backendName: "wasm",
-  kernelFunc: ({ inputs, backend }) => {
-    const wasm = backend as BackendWasm;
-    const { dy, x } = inputs as unknown as { dy: tf.TensorInfo; x: tf.TensorInfo };
-    if (dy.shape.join() !== x.shape.join()) {
-      throw new RangeError(`GELU gradient: dy [${dy.shape}] and x [${x.shape}] must agree`);
-    }
-    const passes = passesFor(wasm);
-    return elementwise(
-      wasm,
-      [dy, x],
-      ([up, from, to], vectors) => passes.backward(up, from, to, vectors),
-    );
+    const pass = passFor(wasm);
+    return elementwise(wasm, x, ([from, y, slope], vectors) => pass(from, y, slope, vectors));
   },
 };
 
 /**
- * Register the two kernels on the wasm backend (once; later calls do nothing). Returns whether
- * they are in place: false where the engine has no WebAssembly SIMD (GELU is then computed by
- * its formula in tensor operations).
+ * Register the kernel on the wasm backend (once; later calls do nothing). Returns whether it is
+ * in place: false where the engine has no WebAssembly SIMD (GELU is then computed by its
+ * formula in tensor operations).
  */
 export function registerWasmGelu(): boolean {
-  return registerHeapKernels([geluKernel, geluGradKernel], compileGelu);
+  return registerHeapKernels([geluKernel], compileGelu);
 }

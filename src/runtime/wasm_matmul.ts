@@ -140,18 +140,12 @@ function fastBatchMatMul(
   );
   const fewRows = batchB === 1 && batchA * M < FEW_ROWS && !transposeA && !transposeB;
   if (fewRows && M * K * N > 0) return xnnpackProduct(a, b, batchA * M, backend);
-  const reshape = kernel(tf.Reshape);
-  const out = backend.makeOutput([tf.util.sizeFromShape(outBatch), M, N], "float32");
-  const shaped = () => {
-    const result = reshape({ inputs: { x: out }, attrs: { shape: [...outBatch, M, N] }, backend });
-    backend.disposeData(out.dataId);
-    return result;
-  };
-  if (M * N === 0) return shaped();
+  const out = backend.makeOutput([...outBatch, M, N], "float32");
+  if (M * N === 0) return out;
   const index = (t: tf.TensorInfo) => heapIndex(backend, t);
   if (K === 0) {
     (backend.typedArrayFromHeap(out) as Float32Array).fill(0); // empty sums
-    return shaped();
+    return out;
   }
   // Packed copies of every matrix of B, then a scratch area for partial tiles.
   const panelSize = packedSize(K, N);
@@ -176,19 +170,23 @@ function fastBatchMatMul(
     if (batchB === 1) {
       // One shared right matrix: fold the batch into rows, one product (B·M, K) · (K, N).
       gemm.multiply(firstA, packed, firstC, { M: batchA * M, K, N }, scratch);
-      return shaped();
+      return out;
     }
     const indexA = batchIndices(outBatch, a.shape.slice(0, -2));
     const indexB = batchIndices(outBatch, b.shape.slice(0, -2));
-    for (let i = 0; i < indexA.length; i++) {
-      const [ai, bi, ci] = [
-        firstA + indexA[i] * M * K,
-        packed + indexB[i] * panelSize,
+    const shape = { M, K, N };
+    const count = tf.util.sizeFromShape(outBatch);
+    for (let i = 0; i < count; i++) {
+      const [ai, bi] = [indexA?.[i] ?? i, indexB?.[i] ?? i];
+      gemm.multiply(
+        firstA + ai * M * K,
+        packed + bi * panelSize,
         firstC + i * M * N,
-      ];
-      gemm.multiply(ai, bi, ci, { M, K, N }, scratch);
+        shape,
+        scratch,
+      );
     }
-    return shaped();
+    return out;
   } finally {
     backend.disposeData(work.dataId);
     if (rowsOfA !== a) backend.disposeData(rowsOfA.dataId);
@@ -245,9 +243,11 @@ function swapLastTwo(t: tf.TensorInfo, backend: BackendWasm, gemm: Gemm): tf.Ten
 
 /**
  * For each matrix of the broadcast output batch `outBatch`, the index of the matrix of an
- * operand with batch shape `batch` that it reads (axes of size 1 repeat, aligned from the right).
+ * operand with batch shape `batch` that it reads (axes of size 1 repeat, aligned from the right);
+ * `undefined` when the operand's batch is the output's, so that matrix i reads its own matrix i.
  */
-function batchIndices(outBatch: number[], batch: number[]): number[] {
+function batchIndices(outBatch: number[], batch: number[]): number[] | undefined {
+  if (tf.util.arraysEqual(outBatch, batch)) return undefined;
   const count = tf.util.sizeFromShape(outBatch);
   const offset = outBatch.length - batch.length;
   const strides = batch.map((_, i) => tf.util.sizeFromShape(batch.slice(i + 1)));

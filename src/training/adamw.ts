@@ -14,6 +14,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import { readNumbers, writeNumbers } from "../runtime/tensor_numbers.ts";
 import { AdamWKernel } from "./adamw_kernel.ts";
 
 /** Settings of {@link AdamW}. */
@@ -87,7 +88,7 @@ export class AdamW {
         );
       }
       const decay = p.rank >= 2 ? this.#weightDecay : 0;
-      const updated = this.#kernel.apply(at, p.dataSync() as Float32Array, g, {
+      const updated = this.#kernel.apply(at, readNumbers(p), g, {
         scale,
         beta1: b1,
         beta2: b2,
@@ -96,7 +97,7 @@ export class AdamW {
         unbias2: 1 / correction2,
         epsilon,
       });
-      tf.tidy(() => p.assign(tf.tensor(updated, p.shape, "float32")));
+      writeNumbers(p, updated);
     }
   }
 

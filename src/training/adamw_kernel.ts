@@ -5,7 +5,7 @@
  * written as tensor operations it is a dozen kernel calls per parameter, in plain JavaScript a
  * square root and a division per number. Here the running averages m and v live in the
  * kernel's own memory, and a step copies each parameter's weights and gradient in, updates all
- * four arrays in one pass, and copies the new weights out.
+ * four arrays in one pass, and the caller copies the new weights out.
  *
  * @module
  */
@@ -53,7 +53,8 @@ export class AdamWKernel {
 
   /**
    * Update parameter `index` from its `weights` and `gradient` (both of the size given to the
-   * constructor; `AdamW` checks); returns the new weights (a new array).
+   * constructor; `AdamW` checks); returns the new weights, a view of the kernel's memory that
+   * the next update overwrites.
    */
   apply(index: number, weights: Float32Array, gradient: Float32Array, c: AdamWStep): Float32Array {
     const size = this.#sizes[index];
@@ -77,7 +78,7 @@ export class AdamWKernel {
       c.unbias2,
       c.epsilon,
     );
-    return heap.slice(w, w + size);
+    return heap.subarray(w, w + size);
   }
 }
 

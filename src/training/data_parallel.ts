@@ -7,6 +7,13 @@
  * gradient: the same step as on one thread, up to float rounding. After the optimizer's update
  * the new weights are sent to the replicas.
  *
+ * The numbers travel through memory the threads share (`SharedArrayBuffer`), not in messages:
+ * this thread writes the weights once into a shared array and each worker copies them into its
+ * replica at its next shard; a worker writes its gradients and loss into its own shared arrays
+ * and raises a flag, which this thread waits for with `Atomics.wait`. Only the small request (the
+ * shard's token ids) is a message. A reply by message took several milliseconds to arrive, and
+ * cloning the weights into one cost more, each step.
+ *
  * On two cores a step of lesson 7's GPT takes about two thirds as long as on one (combining the
  * shards and the update stay on this thread); it pays when a shard's work is far larger than
  * sending the weights and gradients (a few MB) between threads.
@@ -14,6 +21,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import { readNumbers, writeNumbers } from "../runtime/tensor_numbers.ts";
 import {
   countedTargets,
   type HostBatch,
@@ -24,17 +32,39 @@ import {
   toTensors,
 } from "./replica_task.ts";
 
+/**
+ * The memory one worker shares with this thread, every array over a `SharedArrayBuffer`.
+ * `weights` is the same for all workers; the rest is each worker's own.
+ */
+export interface SharedSlots {
+  /** The model's weights in parameter order, written by this thread after each update. */
+  weights: Float32Array;
+  /** The worker's gradients in parameter order (zeros where a parameter got none). */
+  gradients: Float32Array;
+  /** 1 where the parameter got a gradient, 0 where not. */
+  present: Uint8Array;
+  /** `[loss]` of the worker's last shard. */
+  loss: Float64Array;
+  /** `[state]`: {@link WORKING}, {@link DONE} or {@link FAILED}, waited on with `Atomics`. */
+  state: Int32Array;
+}
+
+/** A worker's state while it computes a shard. */
+export const WORKING = 0;
+/** A worker's state when its shard's gradients and loss are in its slots. */
+export const DONE = 1;
+/** A worker's state when its shard failed (the reason follows as an `error` message). */
+export const FAILED = 2;
+
 /** A message from this thread to a worker. */
 export type ToWorker =
-  | { type: "init"; task: ReplicaTask; names: string[]; weights: Float32Array }
-  | { type: "weights"; weights: Float32Array }
-  | { type: "gradients"; batch: HostBatch };
+  | { type: "init"; task: ReplicaTask; names: string[]; slots: SharedSlots }
+  | { type: "gradients"; batch: HostBatch; weightsVersion: number };
 
 /** A message from a worker to this thread. */
 export type FromWorker =
   | { type: "ready" }
-  | { type: "error"; message: string }
-  | { type: "gradients"; loss: number; present: boolean[]; gradients: Float32Array };
+  | { type: "error"; message: string };
 
 /** The loss and mean gradients of a batch (by parameter name, as numbers). */
 export interface BatchGradients {
@@ -44,30 +74,33 @@ export interface BatchGradients {
   gradients: Record<string, Float32Array>;
 }
 
-/** The values of `tensors`, one after another, in one new array. */
-export function flatten(tensors: readonly tf.Tensor[]): Float32Array {
-  const out = new Float32Array(tensors.reduce((n, t) => n + t.size, 0));
+/** Write the values of `tensors`, one after another, into `out` (which must fit them exactly). */
+export function flattenInto(tensors: readonly tf.Tensor[], out: Float32Array): void {
+  const size = tensors.reduce((n, t) => n + t.size, 0);
+  if (out.length !== size) {
+    throw new RangeError(`expected room for ${size} numbers, got ${out.length}`);
+  }
   let offset = 0;
   for (const t of tensors) {
-    out.set(t.dataSync() as Float32Array, offset);
+    out.set(readNumbers(t), offset);
     offset += t.size;
   }
-  return out;
 }
 
-/** Set `variables` from `flat` (as made by {@link flatten}), checking its length. */
+/**
+ * Set `variables` from `flat` (as made by {@link flattenInto}), checking its length; `flat` may
+ * change afterwards (shared memory): each variable keeps a copy or is overwritten in place.
+ */
 export function assignFlat(variables: readonly tf.Variable[], flat: Float32Array): void {
   const size = variables.reduce((n, v) => n + v.size, 0);
   if (flat.length !== size) {
     throw new RangeError(`expected ${size} weights, got ${flat.length}`);
   }
   let offset = 0;
-  tf.tidy(() => {
-    for (const v of variables) {
-      v.assign(tf.tensor(flat.subarray(offset, offset + v.size), v.shape, "float32"));
-      offset += v.size;
-    }
-  });
+  for (const v of variables) {
+    writeNumbers(v, flat.subarray(offset, offset + v.size));
+    offset += v.size;
+  }
 }
 
 /**
@@ -88,27 +121,37 @@ function lossAndGradients(
 }
 
 /**
- * A worker's answer to a shard: its loss and gradients flattened for posting — which
- * parameters got a gradient, and their values in parameter order (zeros for those that did not).
+ * A worker's answer to a shard, written into its `slots`: the loss, which parameters got a
+ * gradient, and the gradients in parameter order (zeros for those that got none).
  */
 export function shardGradients(
   task: ReplicaTask,
   model: ReplicaModel,
   batch: HostBatch,
-): { loss: number; present: boolean[]; gradients: Float32Array } {
-  let result: { loss: number; present: boolean[]; gradients: Float32Array } | undefined;
-  // The typed array is kept out of tidy's return value: tidy would walk it number by number.
+  slots: Pick<SharedSlots, "gradients" | "present" | "loss">,
+): void {
   tf.tidy(() => {
     const variables = [...model.parameters().values()];
     const { value, grads } = lossAndGradients(task, model, variables, batch);
-    result = {
-      loss: value.dataSync()[0],
-      present: variables.map((v) => grads[v.name] !== undefined),
-      gradients: flatten(variables.map((v) => grads[v.name] ?? tf.zerosLike(v))),
-    };
+    slots.loss[0] = value.dataSync()[0];
+    variables.forEach((v, i) => slots.present[i] = grads[v.name] === undefined ? 0 : 1);
+    flattenInto(variables.map((v) => grads[v.name] ?? tf.zerosLike(v)), slots.gradients);
   });
-  return result!;
 }
+
+/** Shared arrays of `size` numbers each for one worker, the weights array given. */
+function sharedSlots(weights: Float32Array, size: number, parameters: number): SharedSlots {
+  return {
+    weights,
+    gradients: new Float32Array(new SharedArrayBuffer(4 * size)),
+    present: new Uint8Array(new SharedArrayBuffer(parameters)),
+    loss: new Float64Array(new SharedArrayBuffer(8)),
+    state: new Int32Array(new SharedArrayBuffer(4)),
+  };
+}
+
+/** How long this thread blocks waiting for a worker before it lets its event loop run. */
+const WAIT_SLICE_MS = 500;
 
 /** A request sent to a worker and not yet answered. */
 interface Pending {
@@ -123,7 +166,10 @@ export class DataParallel {
   readonly #names: string[];
   readonly #variables: tf.Variable[];
   readonly #workers: Worker[] = [];
+  readonly #slots: SharedSlots[] = [];
   readonly #pending: (Pending | undefined)[] = [];
+  readonly #weights: Float32Array;
+  #weightsVersion = 0;
   #failure: Error | undefined;
 
   private constructor(task: ReplicaTask, model: ReplicaModel) {
@@ -132,6 +178,8 @@ export class DataParallel {
     const parameters = model.parameters();
     this.#names = [...parameters.keys()];
     this.#variables = [...parameters.values()];
+    const size = this.#variables.reduce((n, v) => n + v.size, 0);
+    this.#weights = new Float32Array(new SharedArrayBuffer(4 * size));
   }
 
   /**
@@ -148,10 +196,16 @@ export class DataParallel {
     }
     const parallel = new DataParallel(task, model);
     try {
-      const weights = flatten(parallel.#variables);
+      flattenInto(parallel.#variables, parallel.#weights);
       const ready = [];
       for (let i = 1; i < shards; i++) {
-        ready.push(parallel.#startWorker({ type: "init", task, names: parallel.#names, weights }));
+        const slots = sharedSlots(
+          parallel.#weights,
+          parallel.#weights.length,
+          parallel.#names.length,
+        );
+        parallel.#slots.push(slots);
+        ready.push(parallel.#startWorker({ type: "init", task, names: parallel.#names, slots }));
       }
       await Promise.all(ready);
     } catch (error) {
@@ -169,41 +223,51 @@ export class DataParallel {
   /** The loss and mean gradients of `batch`, its shards computed at the same time. */
   async gradients(batch: HostBatch): Promise<BatchGradients> {
     const shards = splitRows(batch, this.shards);
-    const replies = shards.slice(1).map((shard, i) =>
-      this.#request(i, { type: "gradients", batch: shard })
-    );
+    const working = shards.slice(1).map((shard, i) => {
+      Atomics.store(this.#slots[i].state, 0, WORKING);
+      const failed = this.#request(i, {
+        type: "gradients",
+        batch: shard,
+        weightsVersion: this.#weightsVersion,
+      });
+      failed.catch(() => {}); // read below, once the worker's state says FAILED
+      return failed;
+    });
     const weights = shards.map((shard) => countedTargets(this.#task, shard));
     const total = Math.max(1, weights.reduce((a, b) => a + b, 0));
     const own = lossAndGradients(this.#task, this.#model, this.#variables, shards[0]);
     try {
-      const answers = await Promise.all(replies);
+      for (let i = 0; i < working.length; i++) await this.#finished(i, working[i]);
       let loss = (weights[0] / total) * own.value.dataSync()[0];
-      const others = answers.map((answer, i) => {
-        if (answer.type !== "gradients") throw new Error(`worker answered ${answer.type}`);
-        loss += (weights[i + 1] / total) * answer.loss;
-        return { ...answer, share: weights[i + 1] / total };
+      const others = working.map((_, i) => {
+        const slots = this.#slots[i];
+        loss += (weights[i + 1] / total) * slots.loss[0];
+        return { slots, share: weights[i + 1] / total };
       });
-      // The weighted mean, parameter by parameter, of the shards that gave it a gradient.
+      // The weighted mean, parameter by parameter, of the shards that gave it a gradient, all
+      // in one new array.
       const gradients: Record<string, Float32Array> = {};
+      const combined = new Float32Array(this.#weights.length);
       let offset = 0;
       this.#variables.forEach((v, index) => {
         const mine = own.grads[v.name];
         const parts: { values: Float32Array; share: number }[] = [];
         if (mine !== undefined) {
-          parts.push({ values: mine.dataSync() as Float32Array, share: weights[0] / total });
+          parts.push({ values: readNumbers(mine), share: weights[0] / total });
         }
         for (const other of others) {
-          if (!other.present[index]) continue;
+          if (other.slots.present[index] === 0) continue;
           parts.push({
-            values: other.gradients.subarray(offset, offset + v.size),
+            values: other.slots.gradients.subarray(offset, offset + v.size),
             share: other.share,
           });
         }
         if (parts.length > 0) {
-          const sum = new Float32Array(v.size);
-          for (const { values, share } of parts) {
-            for (let i = 0; i < sum.length; i++) sum[i] += share * values[i];
-          }
+          const sum = combined.subarray(offset, offset + v.size);
+          parts.forEach(({ values, share }, k) => {
+            if (k === 0) { for (let i = 0; i < sum.length; i++) sum[i] = share * values[i]; }
+            else for (let i = 0; i < sum.length; i++) sum[i] += share * values[i];
+          });
           gradients[this.#names[index]] = sum;
         }
         offset += v.size;
@@ -214,11 +278,31 @@ export class DataParallel {
     }
   }
 
-  /** Send this thread's current weights to the replicas (after each update). */
+  /** Give the replicas this thread's current weights (after each update). */
   broadcast(): void {
     if (this.#workers.length === 0) return;
-    const weights = flatten(this.#variables);
-    for (const worker of this.#workers) worker.postMessage({ type: "weights", weights });
+    flattenInto(this.#variables, this.#weights);
+    this.#weightsVersion++;
+  }
+
+  /**
+   * Wait until worker `index` has written its shard's results, blocking this thread (a message
+   * would take milliseconds to arrive) but letting the event loop run every
+   * {@link WAIT_SLICE_MS}, so that a worker that died is noticed.
+   */
+  async #finished(index: number, failed: Promise<FromWorker>): Promise<void> {
+    const state = this.#slots[index].state;
+    while (Atomics.load(state, 0) === WORKING) {
+      if (this.#failure !== undefined) throw this.#failure;
+      if (Atomics.wait(state, 0, WORKING, WAIT_SLICE_MS) === "timed-out") {
+        await new Promise((resolve) => setTimeout(resolve, 0));
+      }
+    }
+    if (Atomics.load(state, 0) === FAILED) {
+      await failed; // rejects with the worker's message
+      throw new Error(`gradient worker ${index + 1} failed without saying why`);
+    }
+    this.#pending[index] = undefined;
   }
 
   /** End the workers. */

@@ -1,27 +1,44 @@
 /**
  * The worker side of data-parallel training (`data_parallel.ts`): a thread with its own
  * TensorFlow.js and a replica of the model. It answers `init` (build the replica, take the
- * weights) with `ready`, `gradients` (a shard of a batch) with the shard's loss and gradients,
- * and takes `weights` after each update without answering. Messages are handled one at a time,
- * in order, so new weights always arrive before the next shard.
+ * weights from the shared array) with `ready`. For `gradients` (a shard of a batch) it first
+ * copies the shared weights into the replica if they changed since its last shard, then writes
+ * the shard's loss and gradients into its shared slots and sets its state to `DONE` (or, on an
+ * error, to `FAILED` and posts the reason). Messages are handled one at a time, in order.
  *
  * Started by {@link DataParallel}; not part of the course's public API.
  *
  * @module
  */
 import { initCourse } from "../runtime/init.ts";
-import { assignFlat, type FromWorker, shardGradients, type ToWorker } from "./data_parallel.ts";
+import {
+  assignFlat,
+  DONE,
+  FAILED,
+  type FromWorker,
+  shardGradients,
+  type SharedSlots,
+  type ToWorker,
+} from "./data_parallel.ts";
 import { buildReplica, type ReplicaModel, type ReplicaTask } from "./replica_task.ts";
 
 /** What this module needs of the worker's global scope. */
 interface WorkerScope {
   onmessage: ((event: MessageEvent<ToWorker>) => void) | null;
-  postMessage(message: FromWorker, transfer?: Transferable[]): void;
+  postMessage(message: FromWorker): void;
 }
 
 const scope = globalThis as unknown as WorkerScope;
-let replica: { task: ReplicaTask; model: ReplicaModel } | undefined;
+let replica: { task: ReplicaTask; model: ReplicaModel; slots: SharedSlots } | undefined;
+/** The version of the shared weights the replica holds. */
+let weightsVersion = 0;
 let queue: Promise<void> = Promise.resolve();
+
+/** Set `state` and wake the thread waiting on it. */
+function signal(state: Int32Array, value: number): void {
+  Atomics.store(state, 0, value);
+  Atomics.notify(state, 0);
+}
 
 async function handle(message: ToWorker): Promise<void> {
   if (message.type === "init") {
@@ -31,18 +48,24 @@ async function handle(message: ToWorker): Promise<void> {
     if (names.join() !== message.names.join()) {
       throw new Error(`the replica's parameters (${names.length}) differ from the model's`);
     }
-    assignFlat([...model.parameters().values()], message.weights);
-    replica = { task: message.task, model };
+    assignFlat([...model.parameters().values()], message.slots.weights);
+    replica = { task: message.task, model, slots: message.slots };
     scope.postMessage({ type: "ready" });
     return;
   }
   if (replica === undefined) throw new Error(`"${message.type}" before "init"`);
-  if (message.type === "weights") {
-    assignFlat([...replica.model.parameters().values()], message.weights);
-    return;
+  const { task, model, slots } = replica;
+  try {
+    if (message.weightsVersion !== weightsVersion) {
+      assignFlat([...model.parameters().values()], slots.weights);
+      weightsVersion = message.weightsVersion;
+    }
+    shardGradients(task, model, message.batch, slots);
+  } catch (error) {
+    signal(slots.state, FAILED);
+    throw error;
   }
-  const reply = shardGradients(replica.task, replica.model, message.batch);
-  scope.postMessage({ type: "gradients", ...reply }, [reply.gradients.buffer]);
+  signal(slots.state, DONE);
 }
 
 scope.onmessage = (event) => {
