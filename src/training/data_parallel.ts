@@ -75,7 +75,7 @@ export interface BatchGradients {
 }
 
 /** Write the values of `tensors`, one after another, into `out` (which must fit them exactly). */
-export function flattenInto(tensors: readonly tf.Tensor[], out: Float32Array): void {
+function flattenInto(tensors: readonly tf.Tensor[], out: Float32Array): void {
   const size = tensors.reduce((n, t) => n + t.size, 0);
   if (out.length !== size) {
     throw new RangeError(`expected room for ${size} numbers, got ${out.length}`);
