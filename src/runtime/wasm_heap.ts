@@ -16,14 +16,14 @@ export function heapMemory(backend: BackendWasm): WebAssembly.Memory {
   return (backend.wasm as unknown as { asm: { memory: WebAssembly.Memory } }).asm.memory;
 }
 
-/** Where `t`'s numbers start in the backend's heap, counted in 4-byte numbers. */
-export function heapIndex(backend: BackendWasm, t: tf.TensorInfo): number {
-  return backend.dataIdMap.get(t.dataId)!.memoryOffset / 4;
-}
-
 /** Where `t`'s numbers start in the backend's heap, in bytes (the address a kernel takes). */
 export function heapAddress(backend: BackendWasm, t: tf.TensorInfo): number {
   return backend.dataIdMap.get(t.dataId)!.memoryOffset;
+}
+
+/** Where `t`'s numbers start in the backend's heap, counted in 4-byte numbers. */
+export function heapIndex(backend: BackendWasm, t: tf.TensorInfo): number {
+  return heapAddress(backend, t) / 4;
 }
 
 /**

@@ -139,13 +139,13 @@ function rowSumBody(): FunctionBody {
     f.while(() => f.get(column).get(vectorEnd).i32LtS(), () => {
       address(out);
       address(out).v128Load();
-      f.get(at).get(column).i32Const(4).i32Mul().i32Add().v128Load().f32x4Add().v128Store();
+      address(at).v128Load().f32x4Add().v128Store();
       f.get(column).i32Const(4).i32Add().set(column);
     });
     f.while(() => f.get(column).get(width).i32LtS(), () => {
       address(out);
       address(out).f32Load();
-      f.get(at).get(column).i32Const(4).i32Mul().i32Add().f32Load().f32Add().f32Store();
+      address(at).f32Load().f32Add().f32Store();
       f.get(column).i32Const(1).i32Add().set(column);
     });
     f.get(at).get(width).i32Const(4).i32Mul().i32Add().set(at);

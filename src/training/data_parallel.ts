@@ -139,11 +139,11 @@ export function shardGradients(
   });
 }
 
-/** Shared arrays of `size` numbers each for one worker, the weights array given. */
-function sharedSlots(weights: Float32Array, size: number, parameters: number): SharedSlots {
+/** One worker's shared arrays for a model of `parameters` parameters, the weights array given. */
+function sharedSlots(weights: Float32Array, parameters: number): SharedSlots {
   return {
     weights,
-    gradients: new Float32Array(new SharedArrayBuffer(4 * size)),
+    gradients: new Float32Array(new SharedArrayBuffer(4 * weights.length)),
     present: new Uint8Array(new SharedArrayBuffer(parameters)),
     loss: new Float64Array(new SharedArrayBuffer(8)),
     state: new Int32Array(new SharedArrayBuffer(4)),
@@ -199,11 +199,7 @@ export class DataParallel {
       flattenInto(parallel.#variables, parallel.#weights);
       const ready = [];
       for (let i = 1; i < shards; i++) {
-        const slots = sharedSlots(
-          parallel.#weights,
-          parallel.#weights.length,
-          parallel.#names.length,
-        );
+        const slots = sharedSlots(parallel.#weights, parallel.#names.length);
         parallel.#slots.push(slots);
         ready.push(parallel.#startWorker({ type: "init", task, names: parallel.#names, slots }));
       }
@@ -233,16 +229,17 @@ export class DataParallel {
       failed.catch(() => {}); // read below, once the worker's state says FAILED
       return failed;
     });
-    const weights = shards.map((shard) => countedTargets(this.#task, shard));
-    const total = Math.max(1, weights.reduce((a, b) => a + b, 0));
+    const counts = shards.map((shard) => countedTargets(this.#task, shard));
+    const total = Math.max(1, counts.reduce((a, b) => a + b, 0));
+    const shares = counts.map((count) => count / total);
     const own = lossAndGradients(this.#task, this.#model, this.#variables, shards[0]);
     try {
       for (let i = 0; i < working.length; i++) await this.#finished(i, working[i]);
-      let loss = (weights[0] / total) * own.value.dataSync()[0];
+      let loss = shares[0] * own.value.dataSync()[0];
       const others = working.map((_, i) => {
         const slots = this.#slots[i];
-        loss += (weights[i + 1] / total) * slots.loss[0];
-        return { slots, share: weights[i + 1] / total };
+        loss += shares[i + 1] * slots.loss[0];
+        return { slots, share: shares[i + 1] };
       });
       // The weighted mean, parameter by parameter, of the shards that gave it a gradient, all
       // in one new array.
@@ -253,7 +250,7 @@ export class DataParallel {
         const mine = own.grads[v.name];
         const parts: { values: Float32Array; share: number }[] = [];
         if (mine !== undefined) {
-          parts.push({ values: readNumbers(mine), share: weights[0] / total });
+          parts.push({ values: readNumbers(mine), share: shares[0] });
         }
         for (const other of others) {
           if (other.slots.present[index] === 0) continue;
@@ -264,10 +261,9 @@ export class DataParallel {
         }
         if (parts.length > 0) {
           const sum = combined.subarray(offset, offset + v.size);
-          parts.forEach(({ values, share }, k) => {
-            if (k === 0) { for (let i = 0; i < sum.length; i++) sum[i] = share * values[i]; }
-            else for (let i = 0; i < sum.length; i++) sum[i] += share * values[i];
-          });
+          for (const { values, share } of parts) {
+            for (let i = 0; i < sum.length; i++) sum[i] += share * values[i];
+          }
           gradients[this.#names[index]] = sum;
         }
         offset += v.size;
@@ -286,9 +282,9 @@ export class DataParallel {
   }
 
   /**
-   * Wait until worker `index` has written its shard's results, blocking this thread (a message
-   * would take milliseconds to arrive) but letting the event loop run every
-   * {@link WAIT_SLICE_MS}, so that a worker that died is noticed.
+   * Wait until worker `index` has written its shard's results, blocking this thread on the
+   * worker's state word, but letting the event loop run every {@link WAIT_SLICE_MS}, so that a
+   * worker that died (or `close()`) is noticed.
    */
   async #finished(index: number, failed: Promise<FromWorker>): Promise<void> {
     const state = this.#slots[index].state;
