@@ -90,12 +90,13 @@ export function g2pConfig(data: Pick<G2PData, "letters" | "phonemes">): EncoderD
  *
  * Tried since, none better at the same time: 9,000 steps of 128 words reached 12.7 % / 42.6 %
  * (validation loss 0.344 against 0.365), but a step of 128 costs 1.5–1.7 times one of 64, so
- * they need ~1.4 times as long (about 12,000 steps of 64 fit the same time, 13.0 %); with lr
- * 6e-3 the 128-word run did worse (13.3 %), as did 7,000 steps of 192 at 6e-3 (12.9 %, 1.7
- * times as long). At 64 words, lr 3e-3 scored 13.7 % / 44.5 % and 3 encoder + 1 decoder
+ * they need ~1.4 times as long, time for some 14,000 steps of 64 (12,000 already scored
+ * 13.0 %); with lr 6e-3 the 128-word run did worse (13.3 %), as did 7,000 steps of 192 at 6e-3
+ * (12.9 %, about 1.5 times as long). At 64 words, lr 3e-3 scored 13.7 % / 44.5 % and 3 encoder + 1 decoder
  * layers 13.7 % / 45.6 % (about 10 % cheaper a step). On two shards a step of 64 words costs
- * about what it costs on one thread: most of a shard's time is the fixed cost of its ~1,200
- * small kernel launches, the same for 32 words as for 64.
+ * about what it costs on one thread: a step is some 20 ms of fixed cost (its ~1,200 small
+ * kernel launches) plus about 0.5 ms a word, so a 32-word shard takes two thirds of a 64-word
+ * step, and combining the shards and the two threads slowing each other take the rest.
  */
 export const G2P_TRAINING: Seq2SeqTrainingSettings = {
   steps: 10000,
