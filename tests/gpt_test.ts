@@ -104,6 +104,19 @@ Deno.test("schedule: warm-up then cosine, hand-computed points", () => {
   assertAlmostEquals(learningRateAt(2000, s), 1e-4, 1e-12);
 });
 
+Deno.test("schedule: linear decay, hand-computed points", () => {
+  const s = { max: 1e-3, min: 1e-4, warmup: 100, total: 2000, decay: "linear" as const };
+  assertAlmostEquals(learningRateAt(99, s), 1e-3, 1e-12);
+  assertAlmostEquals(learningRateAt(575, s), 7.75e-4, 1e-12); // a quarter of the way down
+  assertAlmostEquals(learningRateAt(1050, s), 5.5e-4, 1e-12); // halfway, as the cosine
+  assertAlmostEquals(learningRateAt(1525, s), 3.25e-4, 1e-12); // the cosine is at ~2.3e-4 here
+  assertAlmostEquals(learningRateAt(2000, s), 1e-4, 1e-12);
+  assertThrows(
+    () => learningRateAt(500, { ...s, decay: "step" as "linear" }),
+    /decay must be "cosine" or "linear", got "step"/,
+  );
+});
+
 Deno.test("AdamW: one step by the formula; weight decay only on matrices", () => {
   const matrix = tf.variable(tf.tensor2d([[1, -2]]));
   const vector = tf.variable(tf.tensor1d([1, -2]));

@@ -1,9 +1,11 @@
 /**
- * The learning-rate schedule: linear warm-up, then cosine decay.
+ * The learning-rate schedule: linear warm-up, then decay along a cosine or a straight line.
  *
  * Early on the weights are random and the gradients large and noisy, so the rate climbs from
- * near 0 to its peak over `warmup` steps; then it follows half a cosine down to `min` at the last
- * step, so the model settles instead of bouncing around a minimum.
+ * near 0 to its peak over `warmup` steps; then it comes down to `min` at the last step, so the
+ * model settles instead of bouncing around a minimum: along half a cosine (the default), which
+ * stays near the peak longer and flattens out near the end, or along a straight line, which
+ * spends more of the run at small rates.
  *
  * @module
  */
@@ -18,12 +20,19 @@ export interface Schedule {
   warmup: number;
   /** Steps in all. */
   total: number;
+  /** The shape of the decay after warm-up (default "cosine"). */
+  decay?: "cosine" | "linear";
 }
 
-/** The rate at `step` (0-based): `max · (step + 1) / warmup` during warm-up, then cosine to `min`. */
+/**
+ * The rate at `step` (0-based): `max · (step + 1) / warmup` during warm-up, then from `max` down
+ * to `min` at step `total`, by `schedule.decay`.
+ */
 export function learningRateAt(step: number, schedule: Schedule): number {
-  const { max, min, warmup, total } = schedule;
+  const { max, min, warmup, total, decay = "cosine" } = schedule;
   if (step < warmup) return (max * (step + 1)) / warmup;
-  const progress = (step - warmup) / Math.max(1, total - warmup);
-  return min + 0.5 * (1 + Math.cos(Math.PI * Math.min(1, progress))) * (max - min);
+  const progress = Math.min(1, (step - warmup) / Math.max(1, total - warmup)); // 0 → 1
+  if (decay === "linear") return min + (1 - progress) * (max - min);
+  if (decay === "cosine") return min + 0.5 * (1 + Math.cos(Math.PI * progress)) * (max - min);
+  throw new RangeError(`schedule.decay must be "cosine" or "linear", got ${JSON.stringify(decay)}`);
 }
