@@ -32,7 +32,12 @@ export function learningRateAt(step: number, schedule: Schedule): number {
   const { max, min, warmup, total, decay = "cosine" } = schedule;
   if (step < warmup) return (max * (step + 1)) / warmup;
   const progress = Math.min(1, (step - warmup) / Math.max(1, total - warmup)); // 0 → 1
-  if (decay === "linear") return min + (1 - progress) * (max - min);
-  if (decay === "cosine") return min + 0.5 * (1 + Math.cos(Math.PI * progress)) * (max - min);
+  return min + remainingShare(progress, decay) * (max - min);
+}
+
+/** How much of the way from `min` to `max` the rate still is at `progress` (0 → 1) of the decay. */
+function remainingShare(progress: number, decay: Schedule["decay"]): number {
+  if (decay === "linear") return 1 - progress;
+  if (decay === "cosine") return 0.5 * (1 + Math.cos(Math.PI * progress));
   throw new RangeError(`schedule.decay must be "cosine" or "linear", got ${JSON.stringify(decay)}`);
 }
