@@ -108,9 +108,9 @@ export function g2pConfig(data: Pick<G2PData, "letters" | "phonemes">): EncoderD
  * - Label smoothing: 0 gave the lowest validation loss (0.334) but the most errors (17.2 %);
  *   0.2 gave 16.4 %; 0.1, 15.8 %. Smoothing buys better choices, not better probabilities.
  * - Also no better in that comparison: weight decay 0.1 (14.7 %), β2 0.995 (14.2 %), 2 or 8
- *   heads (14.8 %, 14.4 %), sinusoidal positions (14.7 % at best), the output layer tied to the phoneme
- *   embeddings (15.1 %), feed-forward 128 (14.8 %, 13 % cheaper a step), 3 encoder blocks
- *   (14.3 %, 16 % dearer).
+ *   heads (14.8 %, 14.4 %), sinusoidal positions (14.7 % at best), the output layer tied to the
+ *   phoneme embeddings (15.1 %), feed-forward 128 (14.8 %, 13 % cheaper a step), 3 encoder
+ *   blocks (14.3 %, 16 % dearer).
  * - Batch: a step is some 20 ms of fixed cost (its ~1,200 small kernel launches) plus about
  *   0.5 ms a word, and the two threads slow each other, so on two shards a step of 128 words
  *   costs about 1.4 times one of 64 (measured back to back), and a step of 64 about what it
