@@ -22,7 +22,7 @@ export {
   type InitOptions,
 } from "./runtime/init.ts";
 export { DEFAULT_SEED, Random, rng, setSeed } from "./runtime/random.ts";
-export { QUICK_ENV, quickMode } from "./runtime/mode.ts";
+export { QUICK_ENV, QUICK_TRAINING_STEPS, quickMode } from "./runtime/mode.ts";
 export { registerWasmTrainingKernels, WASM_TRAINING_KERNELS } from "./runtime/wasm_kernels.ts";
 export {
   fastMatMulFused,
@@ -50,6 +50,7 @@ export { settle, show, toBundle } from "./display/show.ts";
 export { plotDocument } from "./display/dom.ts";
 export { svgFromElement, SvgView } from "./display/svg.ts";
 export { plot } from "./display/plot.ts";
+export { claim, claimBetween, ClaimError } from "./display/claim.ts";
 export { heatmap, type HeatmapOptions } from "./display/heatmap.ts";
 export { table, type TableOptions, TableView } from "./display/table.ts";
 export { formatTensor, type TensorFormat, TensorView, tensorView } from "./display/tensor.ts";
@@ -141,7 +142,7 @@ export { crossEntropy, type CrossEntropyOptions } from "./nn/cross_entropy.ts";
 export { GPT, GPTCache, type GPTConfig, resolveGPTConfig } from "./models/gpt.ts";
 export { type Batch, disposeBatch, sampleBatch } from "./training/batches.ts";
 export { AdamW, type AdamWOptions, type NamedGradients } from "./training/adamw.ts";
-export { learningRateAt, type Schedule } from "./training/schedule.ts";
+export { learningRateAt, type Schedule, withSteps } from "./training/schedule.ts";
 export { clipByGlobalNorm, type Clipped, clipScale, globalNorm } from "./training/clip.ts";
 export {
   applyGradients,
@@ -197,6 +198,7 @@ export {
   mobyGPTConfig,
 } from "./training/moby_gpt.ts";
 export { editDistance, type ErrorRates, errorRates } from "./metrics/edit_distance.ts";
+export { knownWordShare, vocabularyOf, wordsOf } from "./metrics/known_words.ts";
 export {
   type Encoded,
   EncoderDecoder,

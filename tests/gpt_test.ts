@@ -22,6 +22,7 @@ import {
   setSeed,
   tokenizerFromJSON,
   trainStep,
+  withSteps,
 } from "../src/mod.ts";
 
 await initCourse();
@@ -115,6 +116,20 @@ Deno.test("schedule: linear decay, hand-computed points", () => {
     () => learningRateAt(500, { ...s, decay: "step" as "linear" }),
     /decay must be "cosine" or "linear", got "step"/,
   );
+});
+
+Deno.test("withSteps: the recipe at another length, its schedule stretched to match", () => {
+  const recipe = {
+    steps: 2000,
+    batchSize: 12,
+    schedule: { max: 1e-3, min: 1e-4, warmup: 100, total: 2000 },
+  };
+  const short = withSteps(recipe, 30);
+  assertEquals(short, { ...recipe, steps: 30, schedule: { ...recipe.schedule, total: 30 } });
+  assertEquals(recipe.steps, 2000, "the recipe itself is left as it was");
+  for (const bad of [0, -3, 2.5, NaN]) {
+    assertThrows(() => withSteps(recipe, bad), /steps must be a whole number ≥ 1/);
+  }
 });
 
 Deno.test("AdamW: one step by the formula; weight decay only on matrices", () => {

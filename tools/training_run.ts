@@ -11,6 +11,7 @@ import {
   type Schedule,
   type TrainingRecord,
   type TrainingResult,
+  withSteps,
 } from "../src/mod.ts";
 
 /** The value after `--name` on the command line, if given. */
@@ -28,17 +29,10 @@ export function runSettings<S extends { steps: number; schedule: Schedule }>(
   recipe: S,
   file: string,
 ): { settings: S; out: string } {
-  const steps = Number(option("--steps") ?? recipe.steps);
+  const shortened = withSteps(recipe, Number(option("--steps") ?? recipe.steps));
+  const max = Number(option("--lr") ?? recipe.schedule.max);
   return {
-    settings: {
-      ...recipe,
-      steps,
-      schedule: {
-        ...recipe.schedule,
-        total: steps,
-        max: Number(option("--lr") ?? recipe.schedule.max),
-      },
-    },
+    settings: { ...shortened, schedule: { ...shortened.schedule, max } },
     out: option("--out") ?? new URL(`../data/${file}`, import.meta.url).pathname,
   };
 }

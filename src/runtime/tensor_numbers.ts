@@ -31,8 +31,9 @@ export function readNumbers(t: tf.Tensor): Float32Array {
 
 /**
  * Give `variable` the numbers `values` (as many as it has). On wasm, a variable whose memory no
- * other tensor shares is overwritten in place; otherwise it is assigned a new tensor made from
- * a copy of `values` (which may be a view of memory that changes later).
+ * other tensor shares is overwritten in place, and everything the backend derived from its old
+ * numbers is dropped ({@link forgetDerivedCopies}); otherwise it is assigned a new tensor made
+ * from a copy of `values` (which may be a view of memory that changes later).
  */
 export function writeNumbers(variable: tf.Variable, values: Float32Array): void {
   if (values.length !== variable.size) {
@@ -43,7 +44,22 @@ export function writeNumbers(variable: tf.Variable, values: Float32Array): void 
   const wasm = wasmHolding(variable);
   if (wasm !== undefined && variable.dtype === "float32" && wasm.refCount(variable.dataId) === 1) {
     (wasm.typedArrayFromHeap(variable) as Float32Array).set(values);
+    forgetDerivedCopies(wasm, variable);
     return;
   }
   tf.tidy(() => variable.assign(tf.tensor(values.slice(), variable.shape, variable.dtype)));
+}
+
+/**
+ * Drop what the wasm backend keeps derived from `t`'s numbers, for use after they were changed
+ * in place. XNNPACK's fully-connected operator, which the backend caches per weight matrix
+ * (few-row products, `FEW_ROWS`), holds a packed copy of the weights made when it was first used:
+ * left alone, it would go on multiplying by the old numbers. The backend frees such caches when
+ * a tensor is disposed, by its id; disposing the id and registering it again at the same
+ * memory frees them and keeps the numbers where they are.
+ */
+function forgetDerivedCopies(wasm: BackendWasm, t: tf.Tensor): void {
+  const { id, memoryOffset } = wasm.dataIdMap.get(t.dataId)!;
+  wasm.wasm.tfjs.disposeData(id);
+  wasm.wasm.tfjs.registerTensor(id, t.size, memoryOffset);
 }

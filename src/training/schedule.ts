@@ -41,3 +41,17 @@ function remainingShare(progress: number, decay: Schedule["decay"]): number {
   if (decay === "cosine") return 0.5 * (1 + Math.cos(Math.PI * progress));
   throw new RangeError(`schedule.decay must be "cosine" or "linear", got ${JSON.stringify(decay)}`);
 }
+
+/**
+ * `recipe` shortened (or lengthened) to `steps` steps, its schedule stretched to match: how quick
+ * mode and `--steps N` run a lesson's training with everything else as the recipe says.
+ */
+export function withSteps<S extends { steps: number; schedule: Schedule }>(
+  recipe: S,
+  steps: number,
+): S {
+  if (!Number.isInteger(steps) || steps < 1) {
+    throw new RangeError(`steps must be a whole number ≥ 1, got ${steps}`);
+  }
+  return { ...recipe, steps, schedule: { ...recipe.schedule, total: steps } };
+}
