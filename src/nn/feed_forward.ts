@@ -20,7 +20,8 @@ export function relu(x: tf.Tensor): tf.Tensor {
 }
 
 /**
- * GELU (exact form): x · Φ(x) = 0.5 · x · (1 + erf(x / √2)), as GPT-2 and PyTorch's default.
+ * GELU (exact form): x · Φ(x) = 0.5 · x · (1 + erf(x / √2)), as PyTorch's default `nn.GELU()`
+ * (GPT-2 used its tanh approximation, within 5e-4 of it).
  *
  * On the wasm backend one kernel computes it and its derivative (`runtime/wasm_gelu.ts`), and
  * the gradient is `dy · GELU′(x)`; elsewhere, and for tensors that are not float32, it is
