@@ -3,12 +3,12 @@
  *
  * Layers, lowest first (a layer imports only from layers before it):
  * - `runtime/`: TensorFlow.js set-up, seeded randomness, quick mode;
- * - `display/`: `show()`, plots, heatmaps, tables, tensors, live displays;
+ * - `display/`: `show()`, plots, heatmaps, tables, tensors, live displays, claims;
  * - `data/`: the data sets, from npm packages;
  * - `tokenizers/`: text ↔ token ids (characters, words, BPE, GPT-2's byte-level BPE, WordPiece);
  * - `nn/`: the layers of a transformer (embeddings, positions, attention, blocks, …);
  * - `models/`: the GPT and the encoder-decoder, built from `nn/`;
- * - `metrics/`: edit distance and error rates;
+ * - `metrics/`: edit distance, error rates, the known-word share of generated text;
  * - `training/`: batches, AdamW, the schedule, clipping, the training loop, checkpoints;
  * - `generation/`: sampling and decoding.
  *

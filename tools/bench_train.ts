@@ -3,14 +3,15 @@
  * products it is made of, on the wasm and cpu backends.
  *
  * The model: 4 layers, 4 heads, d_model 128, context 64, batch 12, the character vocabulary of
- * Moby Dick (81), AdamW, gradient clipping at 1.0, the LM head tied to the embedding: the settings
- * of `shared/reference/gpt_ref.py`, which trains the same model in PyTorch for comparison, and of
- * lesson 7 (whose head is untied: 1 % more parameters).
+ * Moby Dick (81), AdamW, gradient clipping at 1.0: lesson 7's model, but with the LM head tied to
+ * the embedding (lesson 7's own head is untied: 1 % more parameters), as
+ * `pytorch/moby_gpt.py --tie-weights` trains it in PyTorch for comparison.
  *
  * Prints `train step (wasm): X ms/step` and the same for cpu, then the training step of lesson 9's
- * encoder-decoder (batches of 128 words, at `d_model` 128 as `shared/reference/g2p_ref.py` and
- * at the course's 64), then both steps split over two threads (`shards: 2`, data parallelism,
- * as the recipes train), then GFLOP/s of plain (NN), transposed (NT, TN) and batched products.
+ * encoder-decoder (batches of 128 words, at `d_model` 128, as `pytorch/g2p.py --d-model 128` can
+ * train it, and at the course's 64), then both steps split over two threads (`shards: 2`, data
+ * parallelism, as the recipes train), then GFLOP/s of plain (NN), transposed (NT, TN) and batched
+ * products.
  * `--steps N` sets the timed steps (default 30); `--profile` prints the kernels that take the
  * most time in one step.
  *
@@ -46,7 +47,7 @@ const backends = args.includes("--wasm-only") ? ["wasm"] : ["wasm", "cpu"];
 const { train } = mobyDickSplit();
 const tokenizer = CharTokenizer.train(train);
 const tokens = Int32Array.from(tokenizer.encode(train));
-/** Lesson 7's model with its head tied to the embedding, as `gpt_ref.py` has it. */
+/** Lesson 7's model with its head tied to the embedding, as `pytorch/moby_gpt.py --tie-weights`. */
 const benchConfig = { ...mobyGPTConfig(tokenizer.vocabSize), tieWeights: true };
 
 /** Mean ms of `step` over `timedSteps` calls after 3 warm-up calls, warning if it leaks tensors. */

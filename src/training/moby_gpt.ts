@@ -1,8 +1,8 @@
 /**
  * The course's headline GPT: a character-level model of Moby Dick, the "baby GPT" of lesson 7.
  * One definition, used by the lesson, by `tools/train_gpt.ts` (which makes the shipped
- * checkpoint) and by the speed benchmark; the same settings as
- * `shared/reference/gpt_ref.py`, which trains it in PyTorch.
+ * checkpoint) and by the speed benchmark; `pytorch/moby_gpt.py` trains the same model on the
+ * same data in PyTorch, for comparison.
  *
  * @module
  */
@@ -40,7 +40,7 @@ export const MOBY_GPT_TRAINING: TrainingSettings = {
   shards: 2,
 };
 
-/** Batches in the final validation measurement (as the PyTorch reference: 200). */
+/** Batches in the final validation measurement (200, as `pytorch/moby_gpt.py` measures too). */
 export const MOBY_GPT_FINAL_EVAL_BATCHES = 200;
 
 /** The seed of the shipped run. */
