@@ -121,7 +121,7 @@ export {
   sinusoidalFrequencies,
   sinusoidalShift,
 } from "./nn/positional.ts";
-export { Module } from "./nn/module.ts";
+export { freeOnFailure, Module } from "./nn/module.ts";
 export { Linear, type LinearOptions } from "./nn/linear.ts";
 export {
   type AttentionResult,
@@ -141,8 +141,13 @@ export { causalMaskFrom, LayerCache } from "./nn/kv_cache.ts";
 export { crossEntropy, type CrossEntropyOptions } from "./nn/cross_entropy.ts";
 export { GPT, GPTCache, type GPTConfig, resolveGPTConfig } from "./models/gpt.ts";
 export { type Batch, disposeBatch, sampleBatch } from "./training/batches.ts";
-export { AdamW, type AdamWOptions, type NamedGradients } from "./training/adamw.ts";
-export { learningRateAt, type Schedule, withSteps } from "./training/schedule.ts";
+export {
+  AdamW,
+  type AdamWOptions,
+  checkAdamWOptions,
+  type NamedGradients,
+} from "./training/adamw.ts";
+export { checkSchedule, learningRateAt, type Schedule, withSteps } from "./training/schedule.ts";
 export { clipByGlobalNorm, type Clipped, clipScale, globalNorm } from "./training/clip.ts";
 export {
   applyGradients,
@@ -154,14 +159,20 @@ export { disposeBatches, type EvalSet, fixedBatches, meanLoss } from "./training
 export {
   checkCheckpointConfig,
   type Checkpoint,
+  CHECKPOINT_VERSION,
   type CheckpointHeader,
   type CheckpointInfo,
+  type CheckpointValues,
+  decodeCheckpoint,
+  encodeCheckpoint,
+  fnv1a,
   readCheckpoint,
   restoreWeights,
   saveCheckpoint,
 } from "./training/checkpoint.ts";
 export {
   argmax,
+  checkSamplingOptions,
   nextTokenDistribution,
   pickNext,
   sampleIndex,
@@ -170,6 +181,7 @@ export {
 export { generate, type GenerateOptions } from "./generation/generate.ts";
 export {
   type BatchSource,
+  checkTrainingSettings,
   evaluateLanguageModel,
   type TrainingRecord,
   type TrainingResult,

@@ -117,6 +117,49 @@ Deno.test("GPT-2: identical ids to js-tiktoken on hard strings", () => {
   }
 });
 
+/** Long runs without a space: each is one pre-token, merged as a whole. */
+function longRuns(length: number): string[] {
+  const r = new Random(22);
+  const pick = (alphabet: string, n = length) =>
+    Array.from({ length: n }, () => alphabet[r.int(alphabet.length)]).join("");
+  return [
+    "ab".repeat(length / 2),
+    pick("ACGT"), // DNA
+    pick("abcdefghijklmnopqrstuvwxyz"),
+    pick("{}();=+-*/<>!&|,.:'\""), // minified code's punctuation
+    "9".repeat(length),
+    pick("éüßøæ中文字", length / 4), // 2 or 3 bytes each
+  ];
+}
+
+Deno.test("GPT-2: identical ids to js-tiktoken on long runs without spaces", () => {
+  // Moderate lengths: js-tiktoken's merging is quadratic too (0.5 s for 1,000 letters).
+  for (const s of longRuns(1000)) {
+    assertEquals(gpt2.encode(s), reference.encode(s), JSON.stringify(s.slice(0, 20)));
+    assertEquals(gpt2.decode(gpt2.encode(s)), s);
+  }
+});
+
+Deno.test("GPT-2: a 200,000-character run without spaces encodes in time close to linear", () => {
+  // Merging by rescanning every pair took 11 s for 20,000 characters, and 4 × as long for
+  // twice as many; merging through a priority queue takes a fraction of a second.
+  for (const s of longRuns(200_000)) {
+    const started = performance.now();
+    const ids = gpt2.encode(s);
+    const seconds = (performance.now() - started) / 1000;
+    assert(seconds < 5, `${seconds.toFixed(1)} s for ${JSON.stringify(s.slice(0, 10))}…`);
+    assertEquals(gpt2.decode(ids), s);
+  }
+});
+
+Deno.test("character-level BPE merges long runs by the same rule", () => {
+  const text = "abcabcabd ".repeat(50);
+  const bpe = BpeTokenizer.train(text, 12);
+  const run = "abcabcabd".repeat(500);
+  assertEquals(bpe.decode(bpe.encode(run)), run);
+  assertEquals(bpe.encode(run), Array(500).fill(bpe.encode("abcabcabd")).flat());
+});
+
 Deno.test("GPT-2 special tokens: forbidden by default, allowed on request, or plain text", () => {
   const text = "end<|endoftext|>start";
   assertThrows(() => gpt2.encode(text), /special token "<\|endoftext\|>" at index 3/);

@@ -13,12 +13,18 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { GPT } from "../models/gpt.ts";
+import {
+  requireBoolean,
+  requireId,
+  requireIds,
+  requireNonNegativeInteger,
+} from "../runtime/checks.ts";
 import { type Random, rng } from "../runtime/random.ts";
-import { pickNext, type SamplingOptions } from "./sampling.ts";
+import { checkSamplingOptions, pickNext, type SamplingOptions } from "./sampling.ts";
 
 /** Settings of {@link generate}. */
 export interface GenerateOptions extends SamplingOptions {
-  /** How many tokens to add. */
+  /** How many tokens to add (an integer ≥ 0). */
   maxNewTokens: number;
   /** Stop after writing this token (it is included in the result). */
   stopId?: number;
@@ -37,11 +43,17 @@ export function generate(
   options: GenerateOptions,
 ): number[] {
   if (prompt.length === 0) throw new RangeError("generate needs a prompt of at least one token");
+  const { vocabSize, contextLength: context } = model.config;
+  requireIds("prompt token", prompt, vocabSize);
+  requireNonNegativeInteger("maxNewTokens", options.maxNewTokens);
+  if (options.stopId !== undefined) requireId("stopId", options.stopId, vocabSize);
+  const useCache = options.cache ?? true;
+  requireBoolean("cache", useCache);
+  checkSamplingOptions(options);
   const random = options.random ?? rng;
-  const context = model.config.contextLength;
   const sequence = [...prompt];
   const added: number[] = [];
-  const cache = options.cache ?? true ? model.newCache() : undefined;
+  const cache = useCache ? model.newCache() : undefined;
   try {
     let pending = sequence.slice(-context); // tokens the cache has not seen yet
     for (let step = 0; step < options.maxNewTokens; step++) {

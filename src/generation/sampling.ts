@@ -8,8 +8,8 @@
  *
  * @module
  */
+import { requireInRange, requirePositiveInteger } from "../runtime/checks.ts";
 import type { Random } from "../runtime/random.ts";
-import { requirePositiveInteger } from "../nn/checks.ts";
 
 /** How to choose. */
 export interface SamplingOptions {
@@ -21,13 +21,24 @@ export interface SamplingOptions {
   topP?: number;
 }
 
+/**
+ * Throw unless the sampling settings make sense — a finite temperature ≥ 0, a positive integer
+ * topK, a topP in (0, 1] — whatever the temperature (greedy decoding ignores topK and topP, but
+ * a bad value is still a mistake worth hearing about).
+ */
+export function checkSamplingOptions(options: SamplingOptions): void {
+  requireInRange("temperature", options.temperature ?? 1, 0, Infinity, "[)");
+  if (options.topK !== undefined) requirePositiveInteger("topK", options.topK);
+  if (options.topP !== undefined) requireInRange("topP", options.topP, 0, 1, "(]");
+}
+
 /** The distribution the next token is drawn from, after temperature, top-k and top-p. */
 export function nextTokenDistribution(
   logits: ArrayLike<number>,
   options: SamplingOptions = {},
 ): Float64Array {
+  checkSamplingOptions(options);
   const temperature = options.temperature ?? 1;
-  if (!(temperature >= 0)) throw new RangeError(`temperature must be ≥ 0, got ${temperature}`);
   const n = logits.length;
   const out = new Float64Array(n);
   if (temperature === 0) {
@@ -41,14 +52,8 @@ export function nextTokenDistribution(
   for (let i = 0; i < n; i++) out[i] /= total;
   const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => out[b] - out[a]);
   let keep = n;
-  if (options.topK !== undefined) {
-    requirePositiveInteger("topK", options.topK);
-    keep = Math.min(keep, options.topK);
-  }
+  if (options.topK !== undefined) keep = Math.min(keep, options.topK);
   if (options.topP !== undefined) {
-    if (!(options.topP > 0 && options.topP <= 1)) {
-      throw new RangeError(`topP must be in (0, 1], got ${options.topP}`);
-    }
     let mass = 0;
     let needed = 0;
     while (needed < n && mass < options.topP) mass += out[order[needed++]];
@@ -63,21 +68,32 @@ export function nextTokenDistribution(
 
 /** The index of the largest value (the first, on ties). */
 export function argmax(values: ArrayLike<number>): number {
+  if (values.length === 0) throw new RangeError("argmax needs at least one value, got none");
   let best = 0;
-  for (let i = 1; i < values.length; i++) if (values[i] > values[best]) best = i;
+  for (let i = 0; i < values.length; i++) {
+    if (Number.isNaN(values[i])) throw new RangeError(`argmax: the value at index ${i} is NaN`);
+    if (values[i] > values[best]) best = i;
+  }
   return best;
 }
 
 /** Draw an index from `probabilities` (which sum to 1). */
 export function sampleIndex(probabilities: ArrayLike<number>, random: Random): number {
+  let lastPossible = -1;
+  for (let i = 0; i < probabilities.length; i++) {
+    const p = probabilities[i];
+    if (typeof p !== "number" || !(p >= 0 && p <= 1)) {
+      throw new RangeError(`probability ${p} at index ${i} is not a number in [0, 1]`);
+    }
+    if (p > 0) lastPossible = i;
+  }
+  if (lastPossible < 0) throw new RangeError("sampleIndex needs a probability above 0, got none");
   let u = random.next();
   for (let i = 0; i < probabilities.length; i++) {
     u -= probabilities[i];
     if (u < 0) return i;
   }
-  // Rounding left a sliver: the last token with any probability.
-  for (let i = probabilities.length - 1; i >= 0; i--) if (probabilities[i] > 0) return i;
-  return probabilities.length - 1;
+  return lastPossible; // rounding left a sliver: the last token with any probability
 }
 
 /** The next token under `options` (greedy when the temperature is 0). */
@@ -86,6 +102,7 @@ export function pickNext(
   options: SamplingOptions,
   random: Random,
 ): number {
+  checkSamplingOptions(options);
   if ((options.temperature ?? 1) === 0) return argmax(logits);
   return sampleIndex(nextTokenDistribution(logits, options), random);
 }

@@ -12,7 +12,13 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { Encoded, EncoderDecoder } from "../models/encoder_decoder.ts";
-import { requirePositiveInteger } from "../nn/checks.ts";
+import {
+  requireId,
+  requireIds,
+  requireInRange,
+  requireNonNegativeInteger,
+  requirePositiveInteger,
+} from "../runtime/checks.ts";
 import { padRows } from "../training/seq2seq_batches.ts";
 
 /** Settings of decoding. */
@@ -21,8 +27,36 @@ export interface Seq2SeqDecodeOptions {
   startId: number;
   /** `<end>` id. */
   endId: number;
-  /** Most tokens to write (without `<start>`). */
+  /** Most tokens to write (without `<start>`); at most the model's `maxLength`. */
   maxLength: number;
+}
+
+/**
+ * Check what decoding is given, before any work: at least one source, each a non-empty row of
+ * source ids, and `<start>`, `<end>` and `maxLength` that fit the model. Names the first problem.
+ */
+function checkDecoding(
+  model: EncoderDecoder,
+  sources: readonly (readonly number[])[],
+  options: Seq2SeqDecodeOptions,
+): void {
+  const { sourceVocabSize, targetVocabSize, maxLength } = model.config;
+  if (sources.length === 0) throw new RangeError("decoding needs at least one source, got none");
+  sources.forEach((source, i) => {
+    if (source.length === 0) {
+      throw new RangeError(`source ${i} is empty: a source needs at least one token`);
+    }
+    requireIds(`source ${i}: token`, source, sourceVocabSize);
+  });
+  requireId("startId", options.startId, targetVocabSize);
+  requireId("endId", options.endId, targetVocabSize);
+  requireNonNegativeInteger("maxLength", options.maxLength);
+  if (options.maxLength > maxLength) {
+    throw new RangeError(
+      `maxLength ${options.maxLength} is more than the model's maxLength ${maxLength} ` +
+        "(the decoder reads <start> and at most maxLength − 1 written tokens)",
+    );
+  }
 }
 
 /** Settings of {@link beamSearch}. */
@@ -56,6 +90,7 @@ export function greedyDecode(
   sources: readonly (readonly number[])[],
   options: Seq2SeqDecodeOptions,
 ): number[][] {
+  checkDecoding(model, sources, options);
   const encoded = tf.tidy(() =>
     model.encode(tf.tensor2d(padRows(sources, model.config.padId), undefined, "int32"))
   );
@@ -103,9 +138,11 @@ export function beamSearchMany(
   sources: readonly (readonly number[])[],
   options: BeamOptions,
 ): number[][] {
+  checkDecoding(model, sources, options);
   const k = options.beamWidth;
   requirePositiveInteger("beamWidth", k);
   const alpha = options.lengthPenalty ?? 1;
+  requireInRange("lengthPenalty", alpha, -Infinity, Infinity, "()");
   const score = (h: Hypothesis) => h.logProb / Math.pow(Math.max(1, h.tokens.length - 1), alpha);
   const all = tf.tidy(() =>
     model.encode(tf.tensor2d(padRows(sources, model.config.padId), undefined, "int32"))
@@ -127,8 +164,12 @@ export function beamSearchMany(
           memoryMask: tf.gather(all.memoryMask, rows) as tf.Tensor4D,
         };
       });
-      const logProbs = nextLogProbs(model, alive.map((a) => a.beam.tokens), encoded);
-      tf.dispose([encoded.memory, encoded.memoryMask]);
+      let logProbs: Float32Array[];
+      try {
+        logProbs = nextLogProbs(model, alive.map((a) => a.beam.tokens), encoded);
+      } finally {
+        tf.dispose([encoded.memory, encoded.memoryMask]);
+      }
       const candidates: Hypothesis[][] = beams.map((bs) => bs.filter((b) => b.done));
       alive.forEach(({ s, beam }, i) => {
         const row = logProbs[i];

@@ -13,7 +13,9 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import { requireId, requireTensorSize } from "../runtime/checks.ts";
 import { causalMask, paddingMask } from "../nn/attention.ts";
+import { resolveBlockConfig } from "../nn/block_config.ts";
 import { requireModelShape, requireTokenIds } from "../nn/checks.ts";
 import { crossEntropy } from "../nn/cross_entropy.ts";
 import { DecoderBlock } from "../nn/decoder_block.ts";
@@ -22,7 +24,7 @@ import { EncoderBlock } from "../nn/encoder_block.ts";
 import { type Activation } from "../nn/feed_forward.ts";
 import { LayerNorm } from "../nn/layer_norm.ts";
 import { Linear } from "../nn/linear.ts";
-import { Module } from "../nn/module.ts";
+import { freeOnFailure, Module } from "../nn/module.ts";
 import { LearnedPositions } from "../nn/positional.ts";
 import type { NormOrder } from "../nn/residual.ts";
 
@@ -58,23 +60,26 @@ export interface EncoderDecoderConfig {
 export function resolveEncoderDecoderConfig(
   config: EncoderDecoderConfig,
 ): Required<EncoderDecoderConfig> {
-  const keys = [
-    "sourceVocabSize",
-    "targetVocabSize",
-    "maxLength",
-    "dModel",
-    "numHeads",
-    "encoderLayers",
-    "decoderLayers",
-  ] as const;
-  requireModelShape("encoder-decoder", config, keys);
+  const sizes = ["sourceVocabSize", "targetVocabSize", "maxLength", "dModel", "numHeads"] as const;
+  requireModelShape("encoder-decoder", config, sizes, ["encoderLayers", "decoderLayers"]);
+  const prefix = "encoder-decoder config: ";
+  const block = resolveBlockConfig(config, prefix);
+  for (const key of ["sourceVocabSize", "targetVocabSize", "maxLength"] as const) {
+    requireTensorSize(`${prefix}${key} × dModel`, [config[key], config.dModel]);
+  }
+  const padId = config.padId ?? 0;
+  requireId(
+    `${prefix}padId (the padding id of both vocabularies)`,
+    padId,
+    Math.min(config.sourceVocabSize, config.targetVocabSize),
+  );
   return {
     ...config,
-    dFF: config.dFF ?? 4 * config.dModel,
-    activation: config.activation ?? "gelu",
-    norm: config.norm ?? "pre",
-    padId: config.padId ?? 0,
-    initStd: config.initStd ?? 0.02,
+    dFF: block.dFF,
+    activation: block.activation,
+    norm: block.norm,
+    padId,
+    initStd: block.initStd,
   };
 }
 
@@ -123,20 +128,30 @@ export class EncoderDecoder extends Module {
       initStd,
     } = this.config;
     const block = { dModel, numHeads, dFF, activation, norm, initStd };
-    this.sourceEmbedding = new Embedding(sourceVocabSize, dModel, { initStd });
-    this.targetEmbedding = new Embedding(targetVocabSize, dModel, { initStd });
-    this.positions = new LearnedPositions(maxLength, dModel, { initStd });
-    this.encoderBlocks = Array.from(
-      { length: this.config.encoderLayers },
-      () => new EncoderBlock(block),
-    );
-    this.encoderNorm = new LayerNorm(dModel);
-    this.decoderBlocks = Array.from(
-      { length: this.config.decoderLayers },
-      () => new DecoderBlock(block),
-    );
-    this.decoderNorm = new LayerNorm(dModel);
-    this.output = new Linear(dModel, targetVocabSize, { initStd });
+    const parts = freeOnFailure(() => ({
+      sourceEmbedding: new Embedding(sourceVocabSize, dModel, { initStd }),
+      targetEmbedding: new Embedding(targetVocabSize, dModel, { initStd }),
+      positions: new LearnedPositions(maxLength, dModel, { initStd }),
+      encoderBlocks: Array.from(
+        { length: this.config.encoderLayers },
+        () => new EncoderBlock(block),
+      ),
+      encoderNorm: new LayerNorm(dModel),
+      decoderBlocks: Array.from(
+        { length: this.config.decoderLayers },
+        () => new DecoderBlock(block),
+      ),
+      decoderNorm: new LayerNorm(dModel),
+      output: new Linear(dModel, targetVocabSize, { initStd }),
+    }));
+    this.sourceEmbedding = parts.sourceEmbedding;
+    this.targetEmbedding = parts.targetEmbedding;
+    this.positions = parts.positions;
+    this.encoderBlocks = parts.encoderBlocks;
+    this.encoderNorm = parts.encoderNorm;
+    this.decoderBlocks = parts.decoderBlocks;
+    this.decoderNorm = parts.decoderNorm;
+    this.output = parts.output;
   }
 
   /** Run the encoder over `source` `(B, Ts)`; padding positions are hidden from every query. */

@@ -14,7 +14,9 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import { requireId, requireIds, requireTensorSize } from "../runtime/checks.ts";
 import { paddingMask } from "../nn/attention.ts";
+import { resolveBlockConfig } from "../nn/block_config.ts";
 import { requireModelShape, requireTokenIds } from "../nn/checks.ts";
 import { crossEntropy } from "../nn/cross_entropy.ts";
 import { Embedding } from "../nn/embedding.ts";
@@ -22,7 +24,7 @@ import { EncoderBlock } from "../nn/encoder_block.ts";
 import { type Activation, gelu } from "../nn/feed_forward.ts";
 import { LayerNorm } from "../nn/layer_norm.ts";
 import { Linear } from "../nn/linear.ts";
-import { Module } from "../nn/module.ts";
+import { freeOnFailure, Module } from "../nn/module.ts";
 import { LearnedPositions } from "../nn/positional.ts";
 
 /** The shape of an encoder-only model. */
@@ -49,19 +51,22 @@ export interface EncoderOnlyConfig {
 
 /** Check a config, naming the first bad value; returns it with defaults filled in. */
 export function resolveEncoderOnlyConfig(config: EncoderOnlyConfig): Required<EncoderOnlyConfig> {
-  requireModelShape("encoder-only", config, [
-    "vocabSize",
-    "maxLength",
-    "dModel",
-    "numHeads",
+  requireModelShape("encoder-only", config, ["vocabSize", "maxLength", "dModel", "numHeads"], [
     "numLayers",
   ]);
+  const prefix = "encoder-only config: ";
+  const block = resolveBlockConfig(config, prefix);
+  for (const key of ["vocabSize", "maxLength"] as const) {
+    requireTensorSize(`${prefix}${key} × dModel`, [config[key], config.dModel]);
+  }
+  const padId = config.padId ?? 0;
+  requireId(`${prefix}padId`, padId, config.vocabSize);
   return {
     ...config,
-    dFF: config.dFF ?? 4 * config.dModel,
-    activation: config.activation ?? "gelu",
-    padId: config.padId ?? 0,
-    initStd: config.initStd ?? 0.02,
+    dFF: block.dFF,
+    activation: block.activation,
+    padId,
+    initStd: block.initStd,
   };
 }
 
@@ -89,16 +94,25 @@ export class EncoderOnly extends Module {
     this.config = resolveEncoderOnlyConfig(config);
     const { vocabSize, maxLength, dModel, numHeads, numLayers, dFF, activation, initStd } =
       this.config;
-    this.tokenEmbedding = new Embedding(vocabSize, dModel, { initStd });
-    this.positions = new LearnedPositions(maxLength, dModel, { initStd });
-    this.blocks = Array.from(
-      { length: numLayers },
-      () => new EncoderBlock({ dModel, numHeads, dFF, activation, norm: "pre", initStd }),
-    );
-    this.finalNorm = new LayerNorm(dModel);
-    this.headTransform = new Linear(dModel, dModel, { initStd });
-    this.headNorm = new LayerNorm(dModel);
-    this.outputBias = tf.tidy(() => tf.variable(tf.zeros([vocabSize])));
+    const parts = freeOnFailure(() => ({
+      tokenEmbedding: new Embedding(vocabSize, dModel, { initStd }),
+      positions: new LearnedPositions(maxLength, dModel, { initStd }),
+      blocks: Array.from(
+        { length: numLayers },
+        () => new EncoderBlock({ dModel, numHeads, dFF, activation, norm: "pre", initStd }),
+      ),
+      finalNorm: new LayerNorm(dModel),
+      headTransform: new Linear(dModel, dModel, { initStd }),
+      headNorm: new LayerNorm(dModel),
+      outputBias: tf.tidy(() => tf.variable(tf.zeros([vocabSize]))),
+    }));
+    this.tokenEmbedding = parts.tokenEmbedding;
+    this.positions = parts.positions;
+    this.blocks = parts.blocks;
+    this.finalNorm = parts.finalNorm;
+    this.headTransform = parts.headTransform;
+    this.headNorm = parts.headNorm;
+    this.outputBias = parts.outputBias;
   }
 
   /**
@@ -135,8 +149,16 @@ export class EncoderOnly extends Module {
    * into the batch `(N)`; the result is `(N, V)`. Only those rows go through the output layer.
    */
   logitsAt(ids: tf.Tensor2D, positions: tf.Tensor1D): tf.Tensor2D {
+    requireTokenIds(ids, "sequence", this.config.maxLength);
+    if (positions.rank !== 1 || positions.dtype !== "int32") {
+      throw new TypeError(
+        `positions must be an int32 tensor of shape (N), got ${positions.dtype} ` +
+          `[${positions.shape}]`,
+      );
+    }
+    const [B, T] = ids.shape;
+    requireIds("masked position", positions.dataSync(), B * T);
     return tf.tidy(() => {
-      const [B, T] = ids.shape;
       const h = this.encode(ids).reshape([B * T, this.config.dModel]); // (B·T, C)
       const picked = tf.gather(h, positions); // (N, C)
       const transformed = this.headNorm.apply(gelu(this.headTransform.apply(picked))); // (N, C)

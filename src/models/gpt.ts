@@ -11,7 +11,9 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import { requireBoolean, requireTensorSize } from "../runtime/checks.ts";
 import { causalMask } from "../nn/attention.ts";
+import { resolveBlockConfig } from "../nn/block_config.ts";
 import { requireModelShape, requireTokenIds } from "../nn/checks.ts";
 import { crossEntropy, type CrossEntropyOptions } from "../nn/cross_entropy.ts";
 import { Embedding } from "../nn/embedding.ts";
@@ -20,7 +22,7 @@ import { type Activation } from "../nn/feed_forward.ts";
 import { LayerCache } from "../nn/kv_cache.ts";
 import { LayerNorm } from "../nn/layer_norm.ts";
 import { Linear } from "../nn/linear.ts";
-import { Module } from "../nn/module.ts";
+import { freeOnFailure, Module } from "../nn/module.ts";
 import { LearnedPositions } from "../nn/positional.ts";
 
 /** The shape of a GPT. */
@@ -47,23 +49,25 @@ export interface GPTConfig {
 
 /** Check a GPT config, naming the first bad value; returns it with defaults filled in. */
 export function resolveGPTConfig(config: GPTConfig): Required<GPTConfig> {
-  requireModelShape("GPT", config, [
-    "vocabSize",
-    "contextLength",
-    "dModel",
-    "numHeads",
+  const prefix = "GPT config: ";
+  requireModelShape("GPT", config, ["vocabSize", "contextLength", "dModel", "numHeads"], [
     "numLayers",
   ]);
+  const block = resolveBlockConfig(config, prefix);
+  requireTensorSize(`${prefix}vocabSize × dModel`, [config.vocabSize, config.dModel]);
+  requireTensorSize(`${prefix}contextLength × dModel`, [config.contextLength, config.dModel]);
+  const tieWeights = config.tieWeights ?? true;
+  requireBoolean(`${prefix}tieWeights`, tieWeights);
   return {
     vocabSize: config.vocabSize,
     contextLength: config.contextLength,
     dModel: config.dModel,
     numHeads: config.numHeads,
     numLayers: config.numLayers,
-    dFF: config.dFF ?? 4 * config.dModel,
-    activation: config.activation ?? "gelu",
-    tieWeights: config.tieWeights ?? true,
-    initStd: config.initStd ?? 0.02,
+    dFF: block.dFF,
+    activation: block.activation,
+    tieWeights,
+    initStd: block.initStd,
   };
 }
 
@@ -104,16 +108,23 @@ export class GPT extends Module {
     this.config = resolveGPTConfig(config);
     const { vocabSize, contextLength, dModel, numHeads, numLayers, dFF, activation, initStd } =
       this.config;
-    this.tokenEmbedding = new Embedding(vocabSize, dModel, { initStd });
-    this.positions = new LearnedPositions(contextLength, dModel, { initStd });
-    this.blocks = Array.from(
-      { length: numLayers },
-      () => new EncoderBlock({ dModel, numHeads, dFF, activation, norm: "pre", initStd }),
-    );
-    this.finalNorm = new LayerNorm(dModel);
-    if (!this.config.tieWeights) {
-      this.head = new Linear(dModel, vocabSize, { bias: false, initStd });
-    }
+    const parts = freeOnFailure(() => ({
+      tokenEmbedding: new Embedding(vocabSize, dModel, { initStd }),
+      positions: new LearnedPositions(contextLength, dModel, { initStd }),
+      blocks: Array.from(
+        { length: numLayers },
+        () => new EncoderBlock({ dModel, numHeads, dFF, activation, norm: "pre", initStd }),
+      ),
+      finalNorm: new LayerNorm(dModel),
+      head: this.config.tieWeights
+        ? undefined
+        : new Linear(dModel, vocabSize, { bias: false, initStd }),
+    }));
+    this.tokenEmbedding = parts.tokenEmbedding;
+    this.positions = parts.positions;
+    this.blocks = parts.blocks;
+    this.finalNorm = parts.finalNorm;
+    this.head = parts.head;
   }
 
   /** Logits over the vocabulary for every position: `(B, T)` ids → `(B, T, V)`. */

@@ -15,7 +15,12 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { requirePositiveInteger } from "./checks.ts";
+import {
+  requireIds,
+  requireInteger,
+  requirePositiveInteger,
+  requireTensorSize,
+} from "../runtime/checks.ts";
 
 /** Outputs and weights of attention. */
 export interface AttentionResult {
@@ -85,6 +90,7 @@ function checkMask(mask: tf.Tensor, scoresShape: number[]): void {
  */
 export function causalMask(length: number): tf.Tensor2D {
   requirePositiveInteger("length", length);
+  requireTensorSize("causal mask length × length", [length, length]);
   return tf.tidy(() => tf.linalg.bandPart(tf.ones([length, length]), -1, 0) as tf.Tensor2D);
 }
 
@@ -93,6 +99,8 @@ export function causalMask(length: number): tf.Tensor2D {
  * no query looks at padding. Add an axis (`expandDims(1)`) for multi-head scores `(B, H, Tq, Tk)`.
  */
 export function paddingMask(ids: tf.Tensor2D | number[][], padId: number): tf.Tensor3D {
+  requireInteger("padId", padId);
+  if (Array.isArray(ids)) requireIds("token id", ids.flat());
   return tf.tidy(() => {
     const t = Array.isArray(ids) ? tf.tensor2d(ids, undefined, "int32") : ids;
     return t.notEqual(tf.scalar(padId, "int32")).cast("float32").expandDims(1) as tf.Tensor3D;

@@ -3,8 +3,9 @@
  *
  * @module
  */
-import { requireHeadsDivide, requirePositiveInteger } from "./checks.ts";
-import type { Activation } from "./feed_forward.ts";
+import { requirePositiveInteger, requireTensorSize } from "../runtime/checks.ts";
+import { requireHeadsDivide, requireInitStd } from "./checks.ts";
+import { type Activation, requireActivation } from "./feed_forward.ts";
 import type { NormOrder } from "./residual.ts";
 
 /** Settings of a transformer block. */
@@ -23,11 +24,14 @@ export interface BlockConfig {
   initStd?: number;
 }
 
-/** The config with defaults filled in; throws an error naming the first bad value. */
-export function resolveBlockConfig(config: BlockConfig): Required<BlockConfig> {
-  requirePositiveInteger("dModel", config.dModel);
-  requirePositiveInteger("numHeads", config.numHeads);
-  requireHeadsDivide(config.dModel, config.numHeads);
+/**
+ * The config with defaults filled in; throws an error naming the first bad value, its message
+ * starting with `prefix` (a model names itself: `"GPT config: "`).
+ */
+export function resolveBlockConfig(config: BlockConfig, prefix = ""): Required<BlockConfig> {
+  requirePositiveInteger(`${prefix}dModel`, config.dModel);
+  requirePositiveInteger(`${prefix}numHeads`, config.numHeads);
+  requireHeadsDivide(config.dModel, config.numHeads, prefix);
   const resolved: Required<BlockConfig> = {
     dModel: config.dModel,
     numHeads: config.numHeads,
@@ -36,9 +40,21 @@ export function resolveBlockConfig(config: BlockConfig): Required<BlockConfig> {
     norm: config.norm ?? "pre",
     initStd: config.initStd ?? 0.02,
   };
-  requirePositiveInteger("dFF", resolved.dFF);
+  requirePositiveInteger(`${prefix}dFF`, resolved.dFF);
+  requireTensorSize(`${prefix}dModel × dModel (an attention projection)`, [
+    resolved.dModel,
+    resolved.dModel,
+  ]);
+  requireTensorSize(`${prefix}dModel × dFF (a feed-forward weight)`, [
+    resolved.dModel,
+    resolved.dFF,
+  ]);
+  requireActivation(`${prefix}activation`, resolved.activation);
   if (resolved.norm !== "pre" && resolved.norm !== "post") {
-    throw new RangeError(`norm must be "pre" or "post", got ${JSON.stringify(resolved.norm)}`);
+    throw new RangeError(
+      `${prefix}norm must be "pre" or "post", got ${JSON.stringify(resolved.norm)}`,
+    );
   }
+  requireInitStd(`${prefix}initStd`, resolved.initStd);
   return resolved;
 }

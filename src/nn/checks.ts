@@ -1,16 +1,24 @@
 /**
- * Argument checks shared by layers and models, with messages that say what was expected.
+ * Checks of tensors and model shapes shared by layers and models, with messages that say what
+ * was expected. (Checks of plain numbers and ids are in `runtime/checks.ts`.)
  *
  * @module
  */
 import type * as tf from "@tensorflow/tfjs";
+import { requireInRange, requirePositiveInteger } from "../runtime/checks.ts";
 
-/** Throw `"<what> must be a positive integer, got <value>"` unless `value` is one. */
-export function requirePositiveInteger(what: string, value: unknown): asserts value is number {
-  if (typeof value !== "number" || !Number.isInteger(value) || value <= 0) {
-    const shown = typeof value === "number" ? String(value) : JSON.stringify(value);
-    throw new RangeError(`${what} must be a positive integer, got ${shown}`);
-  }
+/** The most blocks a stack may have: far more than any model needs, and a bound on typos. */
+export const MAX_LAYERS = 1000;
+
+/**
+ * The largest standard deviation of initial weights accepted (the course uses 0.02, and 1 at
+ * most): larger weights make a deep stack's activations overflow float32.
+ */
+export const MAX_INIT_STD = 10;
+
+/** Throw unless `initStd`, the standard deviation of initial weights, is in [0, 10]. */
+export function requireInitStd(what: string, initStd: unknown): asserts initStd is number {
+  requireInRange(what, initStd, 0, MAX_INIT_STD);
 }
 
 /** Throw unless `numHeads` divides `dModel` (each head gets `dModel / numHeads` dimensions). */
@@ -24,15 +32,19 @@ export function requireHeadsDivide(dModel: number, numHeads: number, prefix = ""
 }
 
 /**
- * Check a model config: each of `keys` a positive integer, and `numHeads` dividing `dModel`.
- * Messages start with `"<name> config: "`.
+ * Check a model config: each of `sizes` a positive integer, each of `layers` one of at most
+ * {@link MAX_LAYERS}, and `numHeads` dividing `dModel`. Messages start with `"<name> config: "`.
  */
-export function requireModelShape<K extends string>(
+export function requireModelShape<K extends string, L extends string>(
   name: string,
-  config: Record<K | "dModel" | "numHeads", unknown>,
-  keys: readonly K[],
+  config: Record<K | L | "dModel" | "numHeads", unknown>,
+  sizes: readonly K[],
+  layers: readonly L[],
 ): void {
-  for (const key of keys) requirePositiveInteger(`${name} config: ${key}`, config[key]);
+  for (const key of sizes) requirePositiveInteger(`${name} config: ${key}`, config[key]);
+  for (const key of layers) {
+    requirePositiveInteger(`${name} config: ${key}`, config[key], MAX_LAYERS);
+  }
   requireHeadsDivide(config.dModel as number, config.numHeads as number, `${name} config: `);
 }
 

@@ -8,6 +8,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import { requireIds, requireInRange, requireInteger } from "../runtime/checks.ts";
 
 /** Options of {@link crossEntropy}. */
 export interface CrossEntropyOptions {
@@ -23,7 +24,7 @@ export interface CrossEntropyOptions {
 /**
  * Mean cross-entropy of `targets` under `logits`: −mean log softmax(logits)[target], or with
  * label smoothing ε, −mean[(1 − ε) log p(target) + ε · mean over the vocabulary of log p].
- * `logits` `(…, V)`, `targets` `(…)` int32.
+ * `logits` `(…, V)`, `targets` `(…)` int32, each target an id in `[0, V)` or the ignore id.
  */
 export function crossEntropy(
   logits: tf.Tensor,
@@ -31,11 +32,21 @@ export function crossEntropy(
   options: CrossEntropyOptions = {},
 ): tf.Scalar {
   const smoothing = options.labelSmoothing ?? 0;
-  if (!(smoothing >= 0 && smoothing < 1)) {
-    throw new RangeError(`labelSmoothing must be in [0, 1), got ${smoothing}`);
+  requireInRange("labelSmoothing", smoothing, 0, 1, "[)");
+  if (options.ignoreId !== undefined) requireInteger("ignoreId", options.ignoreId);
+  const V = logits.shape[logits.rank - 1];
+  const expected = logits.shape.slice(0, -1);
+  if (logits.rank < 1 || targets.shape.join(",") !== expected.join(",")) {
+    throw new RangeError(
+      `crossEntropy needs logits (…, V) and targets (…) of the same leading shape: got logits ` +
+        `[${logits.shape}] and targets [${targets.shape}], expected targets [${expected}]`,
+    );
   }
+  if (targets.dtype !== "int32") {
+    throw new TypeError(`crossEntropy targets must be int32 ids, got ${targets.dtype}`);
+  }
+  requireIds("target", targets.dataSync(), V, options.ignoreId);
   return tf.tidy(() => {
-    const V = logits.shape[logits.rank - 1];
     const flatLogits = logits.reshape([-1, V]);
     const flatTargets = targets.reshape([-1]);
     const logProbs = tf.logSoftmax(flatLogits); // (N, V)

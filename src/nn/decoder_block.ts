@@ -9,7 +9,7 @@ import * as tf from "@tensorflow/tfjs";
 import { type BlockConfig, resolveBlockConfig } from "./block_config.ts";
 import { FeedForward } from "./feed_forward.ts";
 import { LayerNorm } from "./layer_norm.ts";
-import { Module } from "./module.ts";
+import { freeOnFailure, Module } from "./module.ts";
 import { MultiHeadAttention } from "./multi_head_attention.ts";
 import { addAndNorm } from "./residual.ts";
 
@@ -52,12 +52,20 @@ export class DecoderBlock extends Module {
     super();
     this.config = resolveBlockConfig(config);
     const { dModel, numHeads, dFF, activation, initStd } = this.config;
-    this.selfAttention = new MultiHeadAttention(dModel, numHeads, { initStd });
-    this.crossAttention = new MultiHeadAttention(dModel, numHeads, { initStd });
-    this.feedForward = new FeedForward(dModel, dFF, activation, { initStd });
-    this.norm1 = new LayerNorm(dModel);
-    this.norm2 = new LayerNorm(dModel);
-    this.norm3 = new LayerNorm(dModel);
+    const parts = freeOnFailure(() => ({
+      selfAttention: new MultiHeadAttention(dModel, numHeads, { initStd }),
+      crossAttention: new MultiHeadAttention(dModel, numHeads, { initStd }),
+      feedForward: new FeedForward(dModel, dFF, activation, { initStd }),
+      norm1: new LayerNorm(dModel),
+      norm2: new LayerNorm(dModel),
+      norm3: new LayerNorm(dModel),
+    }));
+    this.selfAttention = parts.selfAttention;
+    this.crossAttention = parts.crossAttention;
+    this.feedForward = parts.feedForward;
+    this.norm1 = parts.norm1;
+    this.norm2 = parts.norm2;
+    this.norm3 = parts.norm3;
   }
 
   /**

@@ -8,8 +8,9 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import { requireIds, requirePositiveInteger, requireTensorSize } from "../runtime/checks.ts";
 import { rng } from "../runtime/random.ts";
-import { requirePositiveInteger } from "./checks.ts";
+import { requireInitStd } from "./checks.ts";
 import { Module } from "./module.ts";
 
 /** Options of {@link Embedding}. */
@@ -27,33 +28,25 @@ export class Embedding extends Module {
     super();
     requirePositiveInteger("Embedding vocabSize", vocabSize);
     requirePositiveInteger("Embedding dim", dim);
-    const init = tf.randomNormal(
-      [vocabSize, dim],
-      0,
-      options.initStd ?? 0.02,
-      "float32",
-      rng.tfSeed(),
-    );
+    requireTensorSize("Embedding vocabSize × dim", [vocabSize, dim]);
+    const initStd = options.initStd ?? 0.02;
+    requireInitStd("Embedding initStd", initStd);
+    const init = tf.randomNormal([vocabSize, dim], 0, initStd, "float32", rng.tfSeed());
     this.table = tf.variable(init, true); // tfjs names it uniquely, so a re-run cell can make another
     init.dispose();
   }
 
   /**
    * Look up ids: `(...)` int32 → `(..., C)`; a `(B, T)` batch of ids gives `(B, T, C)`.
-   * Ids given as arrays are checked to lie in `[0, vocabSize)`.
+   * Every id, given as a tensor or as arrays, must be an integer in `[0, vocabSize)`.
    */
   apply(ids: tf.Tensor | number[] | number[][]): tf.Tensor {
     if (Array.isArray(ids)) {
-      const flat = (ids as (number | number[])[]).flat();
-      const bad = flat.findIndex((id) => !Number.isInteger(id) || id < 0 || id >= this.vocabSize);
-      if (bad >= 0) {
-        throw new RangeError(
-          `token id ${flat[bad]} (position ${bad}) is outside [0, ${this.vocabSize})`,
-        );
-      }
+      requireIds("token id", (ids as (number | number[])[]).flat(), this.vocabSize);
       return tf.tidy(() => tf.gather(this.table, tf.tensor(ids, undefined, "int32")));
     }
     if (ids.dtype !== "int32") throw new TypeError(`token ids must be int32, got ${ids.dtype}`);
+    requireIds("token id", ids.dataSync(), this.vocabSize);
     return tf.gather(this.table, ids);
   }
 

@@ -12,7 +12,7 @@ import { type BlockConfig, resolveBlockConfig } from "./block_config.ts";
 import { FeedForward } from "./feed_forward.ts";
 import type { LayerCache } from "./kv_cache.ts";
 import { LayerNorm } from "./layer_norm.ts";
-import { Module } from "./module.ts";
+import { freeOnFailure, Module } from "./module.ts";
 import { MultiHeadAttention } from "./multi_head_attention.ts";
 import { addAndNorm } from "./residual.ts";
 
@@ -41,10 +41,16 @@ export class EncoderBlock extends Module {
     super();
     this.config = resolveBlockConfig(config);
     const { dModel, numHeads, dFF, activation, initStd } = this.config;
-    this.attention = new MultiHeadAttention(dModel, numHeads, { initStd });
-    this.feedForward = new FeedForward(dModel, dFF, activation, { initStd });
-    this.norm1 = new LayerNorm(dModel);
-    this.norm2 = new LayerNorm(dModel);
+    const parts = freeOnFailure(() => ({
+      attention: new MultiHeadAttention(dModel, numHeads, { initStd }),
+      feedForward: new FeedForward(dModel, dFF, activation, { initStd }),
+      norm1: new LayerNorm(dModel),
+      norm2: new LayerNorm(dModel),
+    }));
+    this.attention = parts.attention;
+    this.feedForward = parts.feedForward;
+    this.norm1 = parts.norm1;
+    this.norm2 = parts.norm2;
   }
 
   /** `(B, T, C)` → `(B, T, C)`; `mask` broadcastable to `(B, H, T, T)`. */

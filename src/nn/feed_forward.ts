@@ -7,12 +7,20 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import { describeValue, requirePositiveInteger, requireTensorSize } from "../runtime/checks.ts";
 import { GELU_KERNEL } from "../runtime/wasm_gelu.ts";
 import { Linear, type LinearOptions } from "./linear.ts";
 import { Module } from "./module.ts";
 
 /** The activations on offer. */
 export type Activation = "relu" | "gelu";
+
+/** Throw unless `value` is one of the {@link Activation}s. */
+export function requireActivation(what: string, value: unknown): asserts value is Activation {
+  if (value !== "relu" && value !== "gelu") {
+    throw new RangeError(`${what} must be "relu" or "gelu", got ${describeValue(value)}`);
+  }
+}
 
 /** ReLU: max(0, x). */
 export function relu(x: tf.Tensor): tf.Tensor {
@@ -64,11 +72,10 @@ export class FeedForward extends Module {
     options: LinearOptions = {},
   ) {
     super();
-    if (activation !== "relu" && activation !== "gelu") {
-      throw new RangeError(
-        `activation must be "relu" or "gelu", got ${JSON.stringify(activation)}`,
-      );
-    }
+    requirePositiveInteger("FeedForward dModel", dModel);
+    requirePositiveInteger("FeedForward dFF", dFF);
+    requireTensorSize("FeedForward dModel × dFF", [dModel, dFF]);
+    requireActivation("activation", activation);
     this.up = new Linear(dModel, dFF, options);
     this.down = new Linear(dFF, dModel, options);
   }

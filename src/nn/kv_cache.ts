@@ -8,6 +8,11 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import {
+  requireNonNegativeInteger,
+  requirePositiveInteger,
+  requireTensorSize,
+} from "../runtime/checks.ts";
 
 /** Cached keys and values of one attention layer. */
 export class LayerCache {
@@ -43,7 +48,10 @@ export class LayerCache {
  * `past + newLength` keys: `(newLength, past + newLength)`.
  */
 export function causalMaskFrom(past: number, newLength: number): tf.Tensor2D {
+  requireNonNegativeInteger("past", past);
+  requirePositiveInteger("newLength", newLength);
   const total = past + newLength;
+  requireTensorSize("causal mask (past + newLength)²", [total, total]);
   return tf.tidy(() =>
     tf.linalg.bandPart(tf.ones([total, total]), -1, 0).slice([past, 0], [
       newLength,

@@ -24,7 +24,11 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { LAYER_NORM_GRAD_KERNEL, LAYER_NORM_KERNEL } from "../runtime/wasm_layer_norm.ts";
-import { requirePositiveInteger } from "./checks.ts";
+import {
+  MAX_TENSOR_SIZE,
+  requirePositiveInteger,
+  requirePositiveNumber,
+} from "../runtime/checks.ts";
 import { Module } from "./module.ts";
 
 /** LayerNorm over the last axis. */
@@ -37,7 +41,8 @@ export class LayerNorm extends Module {
   /** @param epsilon added to the variance, so a constant vector does not divide by zero */
   constructor(readonly dim: number, readonly epsilon = 1e-5) {
     super();
-    requirePositiveInteger("LayerNorm dim", dim);
+    requirePositiveInteger("LayerNorm dim", dim, MAX_TENSOR_SIZE);
+    requirePositiveNumber("LayerNorm epsilon", epsilon);
     // Inside tidy: the initial ones/zeros are freed, the variables keep their own copy.
     this.gain = tf.tidy(() => tf.variable(tf.ones([dim])));
     this.bias = tf.tidy(() => tf.variable(tf.zeros([dim])));
@@ -69,6 +74,7 @@ export function layerNorm(
   bias: tf.Tensor,
   epsilon: number,
 ): tf.Tensor {
+  requirePositiveNumber("layerNorm epsilon", epsilon);
   const kernels = tf.getKernel(LAYER_NORM_KERNEL, tf.getBackend()) !== undefined;
   if (!kernels || [x, gain, bias].some((t) => t.dtype !== "float32")) {
     return layerNormFormula(x, gain, bias, epsilon);
@@ -102,6 +108,7 @@ export function layerNormFormula(
   bias: tf.Tensor,
   epsilon: number,
 ): tf.Tensor {
+  requirePositiveNumber("layerNorm epsilon", epsilon);
   return tf.tidy(() => {
     const mean = x.mean(-1, true);
     const centred = x.sub(mean);

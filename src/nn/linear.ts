@@ -4,8 +4,9 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import { requirePositiveInteger, requireTensorSize } from "../runtime/checks.ts";
 import { rng } from "../runtime/random.ts";
-import { requirePositiveInteger } from "./checks.ts";
+import { requireInitStd } from "./checks.ts";
 import { Module } from "./module.ts";
 
 /** Options of {@link Linear}. */
@@ -31,15 +32,12 @@ export class Linear extends Module {
     super();
     requirePositiveInteger("Linear inFeatures", inFeatures);
     requirePositiveInteger("Linear outFeatures", outFeatures);
+    requireTensorSize("Linear inFeatures × outFeatures", [inFeatures, outFeatures]);
+    const initStd = options.initStd ?? 0.02;
+    requireInitStd("Linear initStd", initStd);
     this.weight = tf.tidy(() =>
       tf.variable(
-        tf.randomNormal(
-          [inFeatures, outFeatures],
-          0,
-          options.initStd ?? 0.02,
-          "float32",
-          rng.tfSeed(),
-        ),
+        tf.randomNormal([inFeatures, outFeatures], 0, initStd, "float32", rng.tfSeed()),
       )
     );
     if (options.bias ?? true) this.bias = tf.tidy(() => tf.variable(tf.zeros([outFeatures])));

@@ -7,7 +7,24 @@
  *
  * @module
  */
-import type * as tf from "@tensorflow/tfjs";
+import * as tf from "@tensorflow/tfjs";
+
+/**
+ * Run `build`, a constructor's making of its parts, and return what it returns; if it throws,
+ * free every variable made meanwhile, so that a constructor that fails (a part too large, say)
+ * leaves memory as it found it.
+ */
+export function freeOnFailure<T>(build: () => T): T {
+  const before = new Set(Object.keys(tf.engine().registeredVariables));
+  try {
+    return build();
+  } catch (error) {
+    for (const [name, variable] of Object.entries(tf.engine().registeredVariables)) {
+      if (!before.has(name)) variable.dispose();
+    }
+    throw error;
+  }
+}
 
 /** Base class of the course's layers. */
 export abstract class Module {

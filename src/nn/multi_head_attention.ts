@@ -14,7 +14,8 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { scaledDotProductAttention } from "./attention.ts";
-import { requireHeadsDivide, requirePositiveInteger } from "./checks.ts";
+import { requirePositiveInteger, requireTensorSize } from "../runtime/checks.ts";
+import { requireHeadsDivide } from "./checks.ts";
 import { causalMaskFrom, type LayerCache } from "./kv_cache.ts";
 import { Linear, type LinearOptions } from "./linear.ts";
 import { Module } from "./module.ts";
@@ -42,8 +43,10 @@ export class MultiHeadAttention extends Module {
 
   constructor(readonly dModel: number, readonly numHeads: number, options: LinearOptions = {}) {
     super();
+    requirePositiveInteger("dModel", dModel);
     requirePositiveInteger("numHeads", numHeads);
     requireHeadsDivide(dModel, numHeads);
+    requireTensorSize("MultiHeadAttention dModel × dModel", [dModel, dModel]);
     this.headDim = dModel / numHeads;
     this.query = new Linear(dModel, dModel, options);
     this.key = new Linear(dModel, dModel, options);

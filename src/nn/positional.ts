@@ -15,15 +15,23 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { requirePositiveInteger } from "./checks.ts";
+import {
+  MAX_TENSOR_SIZE,
+  requireInRange,
+  requirePositiveInteger,
+  requirePositiveNumber,
+  requireTensorSize,
+} from "../runtime/checks.ts";
 import { Embedding, type EmbeddingOptions } from "./embedding.ts";
 import { Module } from "./module.ts";
 
 /** The frequencies ω_i = base^(−2i/d) of the sinusoidal encoding, i = 0 … d/2 − 1. */
 export function sinusoidalFrequencies(dim: number, base = 10000): number[] {
-  if (!Number.isInteger(dim) || dim <= 0 || dim % 2 !== 0) {
+  requirePositiveInteger("sinusoidal dim", dim, MAX_TENSOR_SIZE);
+  if (dim % 2 !== 0) {
     throw new RangeError(`sinusoidal encodings need an even, positive dimension; got ${dim}`);
   }
+  requirePositiveNumber("sinusoidal base", base);
   return Array.from({ length: dim / 2 }, (_, i) => Math.pow(base, (-2 * i) / dim));
 }
 
@@ -31,6 +39,7 @@ export function sinusoidalFrequencies(dim: number, base = 10000): number[] {
 export function sinusoidalEncoding(length: number, dim: number, base = 10000): tf.Tensor2D {
   requirePositiveInteger("length", length);
   const omegas = sinusoidalFrequencies(dim, base);
+  requireTensorSize("sinusoidal encoding length × dim", [length, dim]);
   const values = new Float32Array(length * dim);
   for (let pos = 0; pos < length; pos++) {
     omegas.forEach((omega, i) => {
@@ -46,7 +55,9 @@ export function sinusoidalEncoding(length: number, dim: number, base = 10000): t
  * pair (sin, cos) the 2 × 2 rotation [[cos kω, sin kω], [−sin kω, cos kω]].
  */
 export function sinusoidalShift(k: number, dim: number, base = 10000): tf.Tensor2D {
+  requireInRange("shift k", k, -Infinity, Infinity, "()");
   const omegas = sinusoidalFrequencies(dim, base);
+  requireTensorSize("sinusoidal shift dim × dim", [dim, dim]);
   const m = new Float32Array(dim * dim);
   omegas.forEach((omega, i) => {
     const [c, s] = [Math.cos(k * omega), Math.sin(k * omega)];
@@ -66,6 +77,9 @@ export class LearnedPositions extends Module {
 
   constructor(readonly maxLength: number, readonly dim: number, options: EmbeddingOptions = {}) {
     super();
+    requirePositiveInteger("LearnedPositions maxLength", maxLength);
+    requirePositiveInteger("LearnedPositions dim", dim);
+    requireTensorSize("LearnedPositions maxLength × dim", [maxLength, dim]);
     this.embedding = new Embedding(maxLength, dim, options);
   }
 

@@ -12,8 +12,10 @@
  *
  * @module
  */
+import { requirePositiveInteger } from "../runtime/checks.ts";
 import { describeCharacter, distinctCharacters } from "./characters.ts";
-import { countChunks, learnMerges, type Merge } from "./merge_trainer.ts";
+import { countChunks, learnMerges, MAX_VOCABULARY_SIZE, type Merge } from "./merge_trainer.ts";
+import { mergePairs } from "./pair_merge.ts";
 import { Tokenizer } from "./tokenizer.ts";
 
 /** Default chunking: an optional space plus letters, or digits, or other marks; whitespace. */
@@ -85,34 +87,23 @@ export class BpeTokenizer extends Tokenizer {
   /**
    * One chunk: if it is a token, that token; otherwise split it into base symbols and merge,
    * each time, the adjacent pair whose merged token was learned first (has the lowest id),
-   * until no adjacent pair forms a token.
+   * until no adjacent pair forms a token (`pair_merge.ts`: near-linear in the chunk's length).
    */
   protected encodeChunk(chunk: string): number[] {
     const whole = this.ids.get(chunk);
     if (whole !== undefined) return [whole];
-    const parts = Array.from(chunk); // its characters (its bytes, for a byte-level subclass)
-    for (const part of parts) {
-      if (!this.ids.has(part)) {
+    // Its characters (its bytes, for a byte-level subclass), as ids.
+    const symbols = Array.from(chunk, (part) => {
+      const id = this.ids.get(part);
+      if (id === undefined) {
         throw new Error(
           `character ${describeCharacter(part)} in ${JSON.stringify(chunk)} is not in the ` +
             `vocabulary; a character-level BPE can only write characters it was trained on`,
         );
       }
-    }
-    while (parts.length > 1) {
-      let best = -1;
-      let bestId = Infinity;
-      for (let i = 0; i + 1 < parts.length; i++) {
-        const id = this.ids.get(parts[i] + parts[i + 1]);
-        if (id !== undefined && id < bestId) {
-          bestId = id;
-          best = i;
-        }
-      }
-      if (best < 0) break;
-      parts.splice(best, 2, parts[best] + parts[best + 1]);
-    }
-    return parts.map((part) => this.ids.get(part)!);
+      return id;
+    });
+    return mergePairs(symbols, this.ids, this.tokens);
   }
 
   /** The chunking pattern is saved with the vocabulary. */
@@ -141,6 +132,7 @@ export function learnBpeVocabulary(
   options: BpeTrainOptions,
   alphabet: BpeAlphabet,
 ): string[] {
+  requirePositiveInteger("vocabSize", vocabSize, MAX_VOCABULARY_SIZE);
   return learnMerges({
     chunks: countChunks(text, new RegExp(alphabet.pattern.source, "gu")),
     symbolsOf: alphabet.symbolsOf,

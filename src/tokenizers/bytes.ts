@@ -46,9 +46,11 @@ export function utf8Bytes(text: string): string {
   return out;
 }
 
-const decoder = new TextDecoder("utf-8");
+// ignoreBOM: keep a leading U+FEFF as the character it is (TextDecoder drops it by default,
+// and a text that starts with one, or has one after a special token, would lose it).
+const decoder = new TextDecoder("utf-8", { ignoreBOM: true });
 
-/** Decode a byte string as UTF-8; invalid sequences become U+FFFD. */
+/** Decode a byte string as UTF-8; invalid sequences become U+FFFD, U+FEFF stays. */
 export function utf8Text(bytes: string): string {
   const array = new Uint8Array(bytes.length);
   for (let i = 0; i < bytes.length; i++) array[i] = bytes.charCodeAt(i);

@@ -13,6 +13,7 @@
  *
  * @module
  */
+import { requirePositiveInteger } from "../runtime/checks.ts";
 
 /** How the best pair is chosen. */
 export type MergeScore =
@@ -63,13 +64,17 @@ export interface LearnedMerges {
 
 const KEY = 2 ** 21; // pair key = left * KEY + right; ids stay below 2^21
 
+/** The largest vocabulary merges can be learned for (ids stay below 2^21). */
+export const MAX_VOCABULARY_SIZE = KEY - 1;
+
 /** Learn merges until the vocabulary reaches the size asked for (see the module doc). */
 export function learnMerges(training: MergeTraining): LearnedMerges {
   const vocabulary = [...training.baseVocabulary];
   const idOf = new Map(vocabulary.map((symbol, id) => [symbol, id]));
   const minCount = training.minCount ?? 2;
   const likelihood = training.score === "likelihood";
-  if (training.vocabularySize >= KEY) throw new RangeError(`vocabulary size must be below ${KEY}`);
+  requirePositiveInteger("vocabularySize", training.vocabularySize, MAX_VOCABULARY_SIZE);
+  requirePositiveInteger("minCount", minCount);
 
   // Distinct chunks as arrays of symbol ids, with their frequencies.
   const words: number[][] = [];

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { requirePositiveInteger } from "../runtime/checks.ts";
 import { Tokenizer } from "./tokenizer.ts";
 
 /** Words (letters, with inner apostrophes: "don't"), numbers, and single punctuation marks. */
@@ -43,12 +44,15 @@ export class WordTokenizer extends Tokenizer {
 
   /** A vocabulary of the words of `text`, most frequent first (ties alphabetical). */
   static train(text: string, options: WordTrainOptions = {}): WordTokenizer {
+    const { minCount = 1, maxWords = Infinity } = options;
+    requirePositiveInteger("minCount", minCount);
+    if (maxWords !== Infinity) requirePositiveInteger("maxWords", maxWords);
     const counts = new Map<string, number>();
     for (const word of WordTokenizer.split(text)) counts.set(word, (counts.get(word) ?? 0) + 1);
     const words = [...counts]
-      .filter(([, count]) => count >= (options.minCount ?? 1))
+      .filter(([, count]) => count >= minCount)
       .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
-      .slice(0, options.maxWords ?? Infinity)
+      .slice(0, maxWords)
       .map(([word]) => word);
     return new WordTokenizer(words, options.special);
   }

@@ -9,7 +9,8 @@
  *
  * @module
  */
-import { countChunks, learnMerges, type Merge } from "./merge_trainer.ts";
+import { requirePositiveInteger } from "../runtime/checks.ts";
+import { countChunks, learnMerges, MAX_VOCABULARY_SIZE, type Merge } from "./merge_trainer.ts";
 import { Tokenizer } from "./tokenizer.ts";
 
 /** BERT's special tokens: padding, unknown, classification, separator, mask. */
@@ -72,6 +73,7 @@ export class WordPieceTokenizer extends Tokenizer {
     vocabSize: number,
     options: WordPieceTrainOptions = {},
   ): WordPieceTokenizer {
+    requirePositiveInteger("vocabSize", vocabSize, MAX_VOCABULARY_SIZE);
     const lowercase = options.lowercase ?? true;
     const special = options.special ?? WORDPIECE_SPECIAL;
     const chunks = countChunks(lowercase ? text.toLowerCase() : text, WORDPIECE_WORDS);

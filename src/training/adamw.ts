@@ -14,8 +14,10 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import { requireInRange } from "../runtime/checks.ts";
 import { readNumbers, writeNumbers } from "../runtime/tensor_numbers.ts";
 import { AdamWKernel } from "./adamw_kernel.ts";
+import { MAX_LEARNING_RATE } from "./schedule.ts";
 
 /** Settings of {@link AdamW}. */
 export interface AdamWOptions {
@@ -27,6 +29,15 @@ export interface AdamWOptions {
   epsilon?: number;
   /** λ, the weight decay of matrices (default 0.1). */
   weightDecay?: number;
+}
+
+/** Throw unless each setting given is sensible: β₁ and β₂ in [0, 1), ε > 0, λ ≥ 0, finite. */
+export function checkAdamWOptions(options: AdamWOptions): void {
+  const { beta1 = 0.9, beta2 = 0.99, epsilon = 1e-8, weightDecay = 0.1 } = options;
+  requireInRange("AdamW beta1", beta1, 0, 1, "[)");
+  requireInRange("AdamW beta2", beta2, 0, 1, "[)");
+  requireInRange("AdamW epsilon", epsilon, 0, Infinity, "()");
+  requireInRange("AdamW weightDecay", weightDecay, 0, Infinity, "[)");
 }
 
 /** Gradients by parameter name, as tensors or as their numbers. */
@@ -59,6 +70,7 @@ export class AdamW {
 
   /** @param parameters the variables to train, by name (a model's `parameters()`) */
   constructor(readonly parameters: Map<string, tf.Variable>, options: AdamWOptions = {}) {
+    checkAdamWOptions(options);
     this.#beta1 = options.beta1 ?? 0.9;
     this.#beta2 = options.beta2 ?? 0.99;
     this.#epsilon = options.epsilon ?? 1e-8;
@@ -72,6 +84,8 @@ export class AdamW {
    * Parameters without a gradient (not used by the loss) are left alone.
    */
   apply(gradients: NamedGradients, learningRate: number, scale = 1): void {
+    requireInRange("learningRate", learningRate, 0, MAX_LEARNING_RATE);
+    requireInRange("gradient scale", scale, 0, Infinity, "[)");
     const numbers = gradientNumbers(gradients);
     this.step += 1;
     const [b1, b2, epsilon] = [this.#beta1, this.#beta2, this.#epsilon];

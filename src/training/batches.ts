@@ -5,6 +5,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import { requirePositiveInteger, requireTensorSize } from "../runtime/checks.ts";
 import { Random } from "../runtime/random.ts";
 
 /** Inputs and targets, both `(B, T)` int32. */
@@ -25,6 +26,9 @@ export function sampleBatch(
   contextLength: number,
   random: Random,
 ): Batch {
+  requirePositiveInteger("batchSize", batchSize);
+  requirePositiveInteger("contextLength", contextLength);
+  requireTensorSize("a batch of batchSize × contextLength", [batchSize, contextLength]);
   const span = tokens.length - contextLength - 1;
   if (span <= 0) {
     throw new RangeError(`${tokens.length} tokens are too few for windows of ${contextLength} + 1`);

@@ -22,6 +22,7 @@ import type { GPT } from "../models/gpt.ts";
 import { type Batch, disposeBatch } from "./batches.ts";
 import { replicaLoss, type ReplicaTask, toHost } from "./replica_task.ts";
 import {
+  checkTrainingSettings,
   type TrainingRecord,
   type TrainingResult,
   type TrainingSettings,
@@ -210,6 +211,7 @@ export async function trainSumChat(
   random: Random,
   onStep?: (record: TrainingRecord) => void | Promise<void>,
 ): Promise<TrainingResult> {
+  checkTrainingSettings(settings);
   const forms = SUM_QUESTION_FORMS.length;
   const validation = chatBatch(
     template,

@@ -1,21 +1,27 @@
 /**
  * Checkpoints: a model's weights with its config and tokenizer, in one file.
  *
- * Format (version 1), all numbers little-endian:
+ * Format (version 2), all numbers little-endian:
  *
- *     bytes 0–7     the magic "CKPT" + "\0\0\0\x01" (format version 1)
+ *     bytes 0–7     the magic "CKPT" + "\0\0\0\x02" (format version 2)
  *     bytes 8–11    header length H (uint32)
+ *     bytes 12–19   data length D (uint64)
  *     H bytes       header: UTF-8 JSON {
- *                     format: "course-checkpoint", version: 1,
+ *                     format: "course-checkpoint", version: 2,
  *                     kind: "gpt" (which model), config: {...}, tokenizer: {...} | null,
  *                     metadata: {...} (step, losses, how it was made),
- *                     tensors: [{ name, shape, offset, length }] (offset/length in floats),
- *                     dataBytes, checksum (FNV-1a, 32-bit, of the data bytes, hex) }
- *     dataBytes     the tensors' float32 values, one after another
+ *                     tensors: [{ name, shape, offset, length }] (offset/length in floats) }
+ *     D bytes       the tensors' float32 values, one after another
+ *     last 4 bytes  checksum: FNV-1a (32-bit) of every byte before it
  *
- * Reading checks the magic, the length (a truncated file is reported as such) and the checksum
- * (a corrupted file is reported as such); restoring checks every name and shape against the
- * model and names the first mismatch.
+ * The checksum covers the whole file, header included: a flipped bit anywhere — in a weight,
+ * in a tensor's offset, in the stored tokenizer — is reported, never loaded. (Version 1 hashed
+ * the data section only; {@link readCheckpoint} refuses such files and names the script that
+ * converts them, `tools/upgrade_checkpoint.ts`.)
+ *
+ * Reading checks the magic, the length (a truncated file is reported as such), the checksum (a
+ * corrupted file is reported as such) and that the tensors tile the data section; restoring
+ * checks every name and shape against the model and names the first mismatch.
  *
  * @module
  */
@@ -23,36 +29,40 @@ import * as tf from "@tensorflow/tfjs";
 import type { Module } from "../nn/module.ts";
 import type { TokenizerJSON } from "../tokenizers/tokenizer.ts";
 
-const MAGIC = new Uint8Array([0x43, 0x4b, 0x50, 0x54, 0, 0, 0, 1]); // "CKPT" 0 0 0 1
+/** The checkpoint format version this module writes and reads. */
+export const CHECKPOINT_VERSION = 2;
+
+const MAGIC = [0x43, 0x4b, 0x50, 0x54, 0, 0, 0]; // "CKPT" 0 0 0, then the version byte
+const PREFIX = 20; // magic, header length, data length
+const CHECKSUM = 4;
 
 /** The header of a checkpoint. */
 export interface CheckpointHeader {
   /** Always "course-checkpoint". */
   format: "course-checkpoint";
-  /** Format version (1). */
-  version: 1;
+  /** Format version (2). */
+  version: 2;
   /** Which model the weights belong to, e.g. "gpt". */
   kind: string;
   /** The model's config. */
   config: Record<string, unknown>;
   /** The tokenizer the model was trained with, if any. */
   tokenizer: TokenizerJSON | null;
-  /** Anything else worth keeping: steps, losses, the command that made it. */
+  /** Anything else worth keeping: steps, losses, how it was made. */
   metadata: Record<string, unknown>;
-  /** Where each tensor's values are in the data section (in floats). */
+  /** Where each tensor's values are in the data section (in floats), in order. */
   tensors: { name: string; shape: number[]; offset: number; length: number }[];
-  /** Size of the data section in bytes. */
-  dataBytes: number;
-  /** FNV-1a 32-bit hash of the data section, 8 hex digits. */
-  checksum: string;
 }
+
+/** Each tensor's values, by name. */
+export type CheckpointValues = Map<string, { shape: number[]; data: Float32Array }>;
 
 /** A checkpoint read from disk. */
 export interface Checkpoint {
   /** Its header. */
   header: CheckpointHeader;
   /** Each tensor's values, by name. */
-  values: Map<string, { shape: number[]; data: Float32Array }>;
+  values: CheckpointValues;
 }
 
 /** What to store beside the weights. */
@@ -62,19 +72,62 @@ export interface CheckpointInfo {
   /** The model's config. */
   config: object;
   /** The tokenizer's JSON form (`tokenizer.toJSON()`). */
-  tokenizer?: TokenizerJSON;
+  tokenizer?: TokenizerJSON | null;
   /** Extra facts: steps, losses, the command that remakes the file. */
   metadata?: Record<string, unknown>;
 }
 
-/** FNV-1a over bytes, as 8 hex digits. */
-function fnv1a(bytes: Uint8Array): string {
+/** FNV-1a over `bytes` (32-bit): a small hash that changes whenever any one byte does. */
+export function fnv1a(bytes: Uint8Array): number {
   let hash = 0x811c9dc5;
   for (let i = 0; i < bytes.length; i++) {
     hash ^= bytes[i];
     hash = Math.imul(hash, 0x01000193);
   }
-  return (hash >>> 0).toString(16).padStart(8, "0");
+  return hash >>> 0;
+}
+
+/** A 32-bit hash as 8 hex digits. */
+function hex(hash: number): string {
+  return hash.toString(16).padStart(8, "0");
+}
+
+/** The bytes of a checkpoint (format version 2) holding `values`, in their order, and `info`. */
+export function encodeCheckpoint(info: CheckpointInfo, values: CheckpointValues): Uint8Array {
+  const tensors: CheckpointHeader["tensors"] = [];
+  let floats = 0;
+  for (const [name, { shape, data }] of values) {
+    if (tf.util.sizeFromShape(shape) !== data.length) {
+      throw new RangeError(`tensor ${name} [${shape}] has ${data.length} numbers`);
+    }
+    tensors.push({ name, shape, offset: floats, length: data.length });
+    floats += data.length;
+  }
+  const header: CheckpointHeader = {
+    format: "course-checkpoint",
+    version: CHECKPOINT_VERSION,
+    kind: info.kind,
+    config: { ...info.config } as Record<string, unknown>,
+    tokenizer: info.tokenizer ?? null,
+    metadata: info.metadata ?? {},
+    tensors,
+  };
+  const headerBytes = new TextEncoder().encode(JSON.stringify(header));
+  const dataStart = PREFIX + headerBytes.length;
+  const file = new Uint8Array(dataStart + 4 * floats + CHECKSUM);
+  const view = new DataView(file.buffer);
+  file.set(MAGIC, 0);
+  file[7] = CHECKPOINT_VERSION;
+  view.setUint32(8, headerBytes.length, true);
+  view.setBigUint64(12, BigInt(4 * floats), true);
+  file.set(headerBytes, PREFIX);
+  let at = dataStart;
+  for (const { data } of values.values()) {
+    file.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), at);
+    at += data.byteLength;
+  }
+  view.setUint32(at, fnv1a(file.subarray(0, at)), true);
+  return file;
 }
 
 /** Write `module`'s parameters and `info` to `path`. */
@@ -83,90 +136,89 @@ export async function saveCheckpoint(
   module: Module,
   info: CheckpointInfo,
 ): Promise<void> {
-  const tensors: CheckpointHeader["tensors"] = [];
-  const chunks: Float32Array[] = [];
-  let offset = 0;
+  const values: CheckpointValues = new Map();
   for (const [name, variable] of module.parameters()) {
-    const data = (await variable.data()) as Float32Array;
-    tensors.push({ name, shape: variable.shape, offset, length: data.length });
-    chunks.push(data);
-    offset += data.length;
+    values.set(name, { shape: variable.shape, data: (await variable.data()) as Float32Array });
   }
-  const data = new Float32Array(offset);
-  let at = 0;
-  for (const chunk of chunks) (data.set(chunk, at), at += chunk.length);
-  const dataBytes = new Uint8Array(data.buffer);
-  const header: CheckpointHeader = {
-    format: "course-checkpoint",
-    version: 1,
-    kind: info.kind,
-    config: { ...info.config } as Record<string, unknown>,
-    tokenizer: info.tokenizer ?? null,
-    metadata: info.metadata ?? {},
-    tensors,
-    dataBytes: dataBytes.length,
-    checksum: fnv1a(dataBytes),
-  };
-  const headerBytes = new TextEncoder().encode(JSON.stringify(header));
-  const file = new Uint8Array(12 + headerBytes.length + dataBytes.length);
-  file.set(MAGIC, 0);
-  new DataView(file.buffer).setUint32(8, headerBytes.length, true);
-  file.set(headerBytes, 12);
-  file.set(dataBytes, 12 + headerBytes.length);
-  await Deno.writeFile(path, file);
+  await Deno.writeFile(path, encodeCheckpoint(info, values));
 }
 
-/** Read and verify a checkpoint file (see the module doc for what is checked). */
-export async function readCheckpoint(path: string): Promise<Checkpoint> {
-  const file = await Deno.readFile(path);
+/**
+ * Read and verify the bytes of a checkpoint (see the module doc for what is checked); errors
+ * start with `source`, e.g. the file's path.
+ */
+export function decodeCheckpoint(file: Uint8Array, source = "checkpoint"): Checkpoint {
   const fail = (problem: string): never => {
-    throw new Error(`${path}: ${problem}`);
+    throw new Error(`${source}: ${problem}`);
   };
-  if (file.length < 12 || !MAGIC.every((b, i) => file[i] === b)) {
+  if (file.length < 8 || !MAGIC.every((b, i) => file[i] === b)) {
     fail("not a course checkpoint (the file does not start with the checkpoint magic)");
   }
-  const headerLength = new DataView(file.buffer, file.byteOffset).getUint32(8, true);
-  if (12 + headerLength > file.length) {
+  if (file[7] === 1) {
     fail(
-      `truncated: the header needs ${headerLength} bytes but the file has ${
-        file.length - 12
-      } after the prefix`,
+      "checkpoint format version 1, whose checksum does not cover its header; convert it to " +
+        `version ${CHECKPOINT_VERSION} with \`deno run -A tools/upgrade_checkpoint.ts <file>\``,
     );
   }
+  if (file[7] !== CHECKPOINT_VERSION) {
+    fail(`unsupported checkpoint format version ${file[7]}, expected ${CHECKPOINT_VERSION}`);
+  }
+  if (file.length < PREFIX + CHECKSUM) {
+    fail(`truncated: expected at least ${PREFIX + CHECKSUM} bytes, found ${file.length}`);
+  }
+  const view = new DataView(file.buffer, file.byteOffset, file.byteLength);
+  const headerLength = view.getUint32(8, true);
+  const dataLength = Number(view.getBigUint64(12, true));
+  const expected = PREFIX + headerLength + dataLength + CHECKSUM;
+  if (file.length < expected) fail(`truncated: expected ${expected} bytes, found ${file.length}`);
+  if (file.length > expected) {
+    fail(`corrupted: ${file.length - expected} unexpected bytes after the checksum`);
+  }
+  const stored = view.getUint32(expected - CHECKSUM, true);
+  const checksum = fnv1a(file.subarray(0, expected - CHECKSUM));
+  if (checksum !== stored) {
+    fail(`corrupted: checksum ${hex(checksum)} does not match the stored ${hex(stored)}`);
+  }
+  // The checksum matched, so what follows finds only a writer's mistakes, not damage.
   let header: CheckpointHeader;
   try {
     header = JSON.parse(
-      new TextDecoder("utf-8", { fatal: true }).decode(file.subarray(12, 12 + headerLength)),
+      new TextDecoder("utf-8", { fatal: true }).decode(
+        file.subarray(PREFIX, PREFIX + headerLength),
+      ),
     );
   } catch {
     return fail("corrupted: the header is not valid JSON");
   }
-  if (header.format !== "course-checkpoint" || header.version !== 1) {
+  if (header.format !== "course-checkpoint" || header.version !== CHECKPOINT_VERSION) {
     fail(
-      `unsupported checkpoint format ${JSON.stringify(header.format)} version ${
+      `the header says format ${JSON.stringify(header.format)} version ${
         JSON.stringify(header.version)
-      }`,
+      }, expected "course-checkpoint" version ${CHECKPOINT_VERSION}`,
     );
   }
-  const expected = 12 + headerLength + header.dataBytes;
-  if (file.length < expected) fail(`truncated: expected ${expected} bytes, found ${file.length}`);
-  if (file.length > expected) {
-    fail(`corrupted: ${file.length - expected} unexpected bytes after the data`);
-  }
-  const dataBytes = file.slice(12 + headerLength, expected); // a copy, aligned for Float32Array
-  const checksum = fnv1a(dataBytes);
-  if (checksum !== header.checksum) {
-    fail(`corrupted: checksum ${checksum} does not match ${header.checksum}`);
-  }
-  const all = new Float32Array(dataBytes.buffer);
-  const values = new Map<string, { shape: number[]; data: Float32Array }>();
+  if (dataLength % 4 !== 0) fail(`corrupted: a data section of ${dataLength} bytes is not floats`);
+  const dataStart = PREFIX + headerLength;
+  const aligned = file.slice(dataStart, dataStart + dataLength); // a copy, aligned for floats
+  const all = new Float32Array(aligned.buffer);
+  const values: CheckpointValues = new Map();
+  let offset = 0;
   for (const t of header.tensors) {
-    if (t.offset + t.length > all.length || tf.util.sizeFromShape(t.shape) !== t.length) {
-      fail(`corrupted: tensor ${t.name} [${t.shape}] does not fit the data section`);
+    if (t.offset !== offset || tf.util.sizeFromShape(t.shape) !== t.length) {
+      fail(`corrupted: tensor ${t.name} [${t.shape}] does not follow the one before it`);
     }
     values.set(t.name, { shape: t.shape, data: all.subarray(t.offset, t.offset + t.length) });
+    offset += t.length;
+  }
+  if (offset !== all.length) {
+    fail(`corrupted: the tensors hold ${offset} numbers, the data section ${all.length}`);
   }
   return { header, values };
+}
+
+/** Read and verify a checkpoint file (see the module doc for what is checked). */
+export async function readCheckpoint(path: string): Promise<Checkpoint> {
+  return decodeCheckpoint(await Deno.readFile(path), path);
 }
 
 /**

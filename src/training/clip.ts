@@ -10,6 +10,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import { requireInRange } from "../runtime/checks.ts";
 
 /** √(Σ g²) over every number of every array, summed in float64. */
 export function globalNorm(gradients: Iterable<ArrayLike<number>>): number {
@@ -22,6 +23,8 @@ export function globalNorm(gradients: Iterable<ArrayLike<number>>): number {
 
 /** The factor that brings gradients of norm `norm` down to at most `maxNorm`: `min(1, maxNorm / (norm + 1e-6))`. */
 export function clipScale(norm: number, maxNorm: number): number {
+  requireInRange("gradient norm", norm, 0, Infinity, "[)");
+  requireInRange("maxNorm (the clipping norm)", maxNorm, 0, Infinity, "(]");
   return Math.min(1, maxNorm / (norm + 1e-6));
 }
 

@@ -21,6 +21,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import { requirePositiveInteger } from "../runtime/checks.ts";
 import { readNumbers, writeNumbers } from "../runtime/tensor_numbers.ts";
 import {
   countedTargets,
@@ -159,6 +160,9 @@ interface Pending {
   reject(error: Error): void;
 }
 
+/** The most threads a step may be split over: far more than the cores of a laptop. */
+export const MAX_SHARDS = 64;
+
 /** This thread and `shards − 1` workers computing the gradients of each batch together. */
 export class DataParallel {
   readonly #task: ReplicaTask;
@@ -191,9 +195,7 @@ export class DataParallel {
     model: ReplicaModel,
     shards: number,
   ): Promise<DataParallel> {
-    if (!Number.isInteger(shards) || shards < 1) {
-      throw new RangeError(`shards must be a positive integer, got ${shards}`);
-    }
+    requirePositiveInteger("shards", shards, MAX_SHARDS);
     const parallel = new DataParallel(task, model);
     try {
       flattenInto(parallel.#variables, parallel.#weights);

@@ -5,6 +5,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import { requirePositiveInteger, requireTensorSize } from "../runtime/checks.ts";
 import { Random } from "../runtime/random.ts";
 import { type Batch, disposeBatch, sampleBatch } from "./batches.ts";
 
@@ -22,6 +23,14 @@ export interface EvalSet {
 
 /** The same `batches` batches every time (their own seeded generator, not the course's). */
 export function fixedBatches(tokens: Int32Array, set: EvalSet): Batch[] {
+  requirePositiveInteger("batches", set.batches);
+  requirePositiveInteger("batchSize", set.batchSize);
+  requirePositiveInteger("contextLength", set.contextLength);
+  requireTensorSize("fixed batches × batchSize × contextLength", [
+    set.batches,
+    set.batchSize,
+    set.contextLength,
+  ]);
   const random = new Random(set.seed ?? 0);
   return Array.from(
     { length: set.batches },

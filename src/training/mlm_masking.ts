@@ -11,6 +11,12 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import {
+  requireId,
+  requireIds,
+  requireInRange,
+  requirePositiveInteger,
+} from "../runtime/checks.ts";
 import type { Random } from "../runtime/random.ts";
 import { padRows } from "./seq2seq_batches.ts";
 
@@ -52,13 +58,24 @@ export interface MaskedSequence {
 /** Choose and replace tokens of `ids` by BERT's 15 % / 80-10-10 rule. */
 export function maskTokens(ids: readonly number[], options: MaskingOptions): MaskedSequence {
   const rate = options.rate ?? 0.15;
-  if (!(rate > 0 && rate <= 1)) throw new RangeError(`masking rate must be in (0, 1], got ${rate}`);
+  requireInRange("masking rate", rate, 0, 1, "(]");
+  requirePositiveInteger("vocabSize", options.vocabSize);
+  requireId("maskId", options.maskId, options.vocabSize);
+  requireIds("token id", ids, options.vocabSize);
+  const mix = options.mix ?? { mask: 0.8, random: 0.1 };
+  requireInRange("mix.mask", mix.mask, 0, 1);
+  requireInRange("mix.random", mix.random, 0, 1);
+  if (mix.mask + mix.random > 1 + 1e-12) {
+    throw new RangeError(
+      `mix.mask + mix.random must be at most 1 (the rest stay unchanged), ` +
+        `got ${mix.mask} + ${mix.random}`,
+    );
+  }
   const { random, specialIds } = options;
   const candidates = ids.flatMap((id, i) => (specialIds.has(id) ? [] : [i]));
   const count = Math.min(candidates.length, Math.max(1, Math.round(rate * candidates.length)));
   const positions = random.shuffle(candidates).slice(0, count).sort((a, b) => a - b);
   const input = [...ids];
-  const mix = options.mix ?? { mask: 0.8, random: 0.1 };
   const actions: MaskAction[] = positions.map((position) => {
     const r = random.next();
     if (r < mix.mask) {
@@ -94,6 +111,8 @@ export interface MlmBatch {
 
 /** Stack masked sequences into one batch. */
 export function mlmBatch(sequences: readonly MaskedSequence[], padId: number): MlmBatch {
+  if (sequences.length === 0) throw new RangeError("a batch needs at least one sequence");
+  sequences.forEach((s, b) => requireIds(`sequence ${b}: position`, s.positions, s.input.length));
   const rows = padRows(sequences.map((s) => s.input), padId);
   const T = rows[0].length;
   return {

@@ -20,6 +20,7 @@ import {
   mlmBatch,
 } from "./mlm_masking.ts";
 import {
+  checkTrainingSettings,
   type TrainingRecord,
   type TrainingResult,
   type TrainingSettings,
@@ -180,6 +181,7 @@ export async function trainMlm(
   random: Random,
   onStep?: (record: TrainingRecord) => void | Promise<void>,
 ): Promise<TrainingResult> {
+  checkTrainingSettings(settings);
   const validation = mlmEvalBatches(data, data.heldOut);
   const masking = mlmMasking(data, random);
   try {

@@ -9,6 +9,12 @@
  *
  * @module
  */
+import {
+  describeValue,
+  requireInRange,
+  requireNonNegativeInteger,
+  requirePositiveInteger,
+} from "../runtime/checks.ts";
 
 /** Settings of {@link learningRateAt}. */
 export interface Schedule {
@@ -29,17 +35,45 @@ export interface Schedule {
  * to `min` at step `total`, by `schedule.decay`.
  */
 export function learningRateAt(step: number, schedule: Schedule): number {
+  requireNonNegativeInteger("step", step);
+  checkSchedule(schedule);
   const { max, min, warmup, total, decay = "cosine" } = schedule;
   if (step < warmup) return (max * (step + 1)) / warmup;
   const progress = Math.min(1, (step - warmup) / Math.max(1, total - warmup)); // 0 → 1
   return min + remainingShare(progress, decay) * (max - min);
 }
 
+/**
+ * The largest learning rate accepted: AdamW moves each weight by about the rate at every step,
+ * so a rate above 1 only sends the weights off to infinity.
+ */
+export const MAX_LEARNING_RATE = 1;
+
+/**
+ * Throw unless `schedule` makes sense: rates in [0, {@link MAX_LEARNING_RATE}] with `min` ≤
+ * `max`, a whole number of warm-up steps ≥ 0, at least one step in all, and a known decay.
+ */
+export function checkSchedule(schedule: Schedule): void {
+  requireInRange("schedule.max", schedule.max, 0, MAX_LEARNING_RATE);
+  requireInRange("schedule.min", schedule.min, 0, MAX_LEARNING_RATE);
+  if (schedule.min > schedule.max) {
+    throw new RangeError(
+      `schedule.min (${schedule.min}) must not exceed schedule.max (${schedule.max})`,
+    );
+  }
+  requireNonNegativeInteger("schedule.warmup", schedule.warmup);
+  requirePositiveInteger("schedule.total", schedule.total);
+  const decay = schedule.decay ?? "cosine";
+  if (decay !== "cosine" && decay !== "linear") {
+    throw new RangeError(
+      `schedule.decay must be "cosine" or "linear", got ${describeValue(decay)}`,
+    );
+  }
+}
+
 /** How much of the way from `min` to `max` the rate still is at `progress` (0 → 1) of the decay. */
 function remainingShare(progress: number, decay: Schedule["decay"]): number {
-  if (decay === "linear") return 1 - progress;
-  if (decay === "cosine") return 0.5 * (1 + Math.cos(Math.PI * progress));
-  throw new RangeError(`schedule.decay must be "cosine" or "linear", got ${JSON.stringify(decay)}`);
+  return decay === "linear" ? 1 - progress : 0.5 * (1 + Math.cos(Math.PI * progress));
 }
 
 /**
@@ -50,8 +84,8 @@ export function withSteps<S extends { steps: number; schedule: Schedule }>(
   recipe: S,
   steps: number,
 ): S {
-  if (!Number.isInteger(steps) || steps < 1) {
-    throw new RangeError(`steps must be a whole number ≥ 1, got ${steps}`);
+  if (typeof steps !== "number" || !Number.isInteger(steps) || steps < 1) {
+    throw new RangeError(`steps must be a whole number ≥ 1, got ${describeValue(steps)}`);
   }
   return { ...recipe, steps, schedule: { ...recipe.schedule, total: steps } };
 }

@@ -15,6 +15,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import { INT32_LIMIT, requireId, requireIds, requirePositiveInteger } from "../runtime/checks.ts";
 import type { Random } from "../runtime/random.ts";
 
 /** A source and target pair of token ids (without `<start>` / `<end>`). */
@@ -47,6 +48,8 @@ export interface Seq2SeqBatch {
 
 /** Pad rows of ids to one length. */
 export function padRows(rows: readonly (readonly number[])[], padId: number): number[][] {
+  requireId("padId", padId, INT32_LIMIT);
+  rows.forEach((row, i) => requireIds(`row ${i}: token id`, row));
   const width = Math.max(1, ...rows.map((r) => r.length));
   return rows.map((r) => [...r, ...Array(width - r.length).fill(padId)]);
 }
@@ -54,6 +57,9 @@ export function padRows(rows: readonly (readonly number[])[], padId: number): nu
 /** Build a teacher-forcing batch from `examples`. */
 export function seq2seqBatch(examples: readonly Seq2SeqExample[], ids: Seq2SeqIds): Seq2SeqBatch {
   if (examples.length === 0) throw new RangeError("a batch needs at least one example");
+  for (const name of ["padId", "startId", "endId"] as const) {
+    requireId(name, ids[name], INT32_LIMIT);
+  }
   return {
     source: tf.tensor2d(padRows(examples.map((e) => e.source), ids.padId), undefined, "int32"),
     targetIn: tf.tensor2d(
@@ -86,6 +92,8 @@ export function lengthBucketedBatches<E extends Seq2SeqExample>(
   random: Random,
   poolBatches = 50,
 ): E[][] {
+  requirePositiveInteger("batchSize", batchSize);
+  requirePositiveInteger("poolBatches", poolBatches);
   const shuffled = random.shuffle([...examples]);
   const batches: E[][] = [];
   const pool = batchSize * poolBatches;

@@ -6,6 +6,7 @@
  * @module
  */
 import type { EncoderDecoder } from "../models/encoder_decoder.ts";
+import { requireInRange } from "../runtime/checks.ts";
 import type { Random } from "../runtime/random.ts";
 import { meanLoss } from "./evaluate.ts";
 import { replicaLoss, type ReplicaTask, toHost } from "./replica_task.ts";
@@ -18,6 +19,7 @@ import {
   type Seq2SeqIds,
 } from "./seq2seq_batches.ts";
 import {
+  checkTrainingSettings,
   type TrainingRecord,
   type TrainingResult,
   type TrainingSettings,
@@ -45,6 +47,8 @@ export async function trainSeq2Seq(
   random: Random,
   onStep?: (record: TrainingRecord) => void | Promise<void>,
 ): Promise<TrainingResult> {
+  checkTrainingSettings(settings);
+  requireInRange("settings.labelSmoothing", settings.labelSmoothing, 0, 1, "[)");
   const sorted = [...validation].sort((a, b) => a.source.length - b.source.length);
   const valBatches: Seq2SeqBatch[] = [];
   for (let i = 0; i < sorted.length; i += settings.batchSize) {

@@ -9,11 +9,12 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { GPT } from "../models/gpt.ts";
+import { requireInRange, requirePositiveInteger } from "../runtime/checks.ts";
 import type { Random } from "../runtime/random.ts";
-import { AdamW, type AdamWOptions } from "./adamw.ts";
+import { AdamW, type AdamWOptions, checkAdamWOptions } from "./adamw.ts";
 import { disposeBatch, sampleBatch } from "./batches.ts";
 import { disposeBatches, fixedBatches, meanLoss } from "./evaluate.ts";
-import { DataParallel } from "./data_parallel.ts";
+import { DataParallel, MAX_SHARDS } from "./data_parallel.ts";
 import {
   type HostBatch,
   replicaLoss,
@@ -21,7 +22,7 @@ import {
   type ReplicaTask,
   toHost,
 } from "./replica_task.ts";
-import { learningRateAt, type Schedule } from "./schedule.ts";
+import { checkSchedule, learningRateAt, type Schedule } from "./schedule.ts";
 import { applyGradients, trainStep } from "./train_step.ts";
 
 /** Settings of {@link trainLanguageModel}. */
@@ -45,6 +46,25 @@ export interface TrainingSettings {
    * thread alone). Set it to the number of cores; see `data_parallel.ts`.
    */
   shards?: number;
+}
+
+/**
+ * Throw unless every setting given makes sense (whole numbers of steps, sequences, batches and
+ * threads; a clipping norm > 0; the schedule's and the optimizer's checks), naming the first bad
+ * one. The training functions call it before anything else, so a typo costs no work.
+ */
+export function checkTrainingSettings(
+  settings: Omit<TrainingSettings, "batchSize" | "evalBatches"> & Partial<TrainingSettings>,
+): void {
+  requirePositiveInteger("settings.steps", settings.steps);
+  requirePositiveInteger("settings.evalEvery", settings.evalEvery);
+  requirePositiveInteger("settings.shards", settings.shards ?? 1, MAX_SHARDS);
+  for (const key of ["batchSize", "evalBatches"] as const) {
+    if (key in settings) requirePositiveInteger(`settings.${key}`, settings[key]);
+  }
+  requireInRange("settings.clipNorm", settings.clipNorm, 0, Infinity, "(]");
+  checkSchedule(settings.schedule);
+  checkAdamWOptions(settings.optimizer);
 }
 
 /** One point of the training history. */
@@ -102,7 +122,9 @@ export async function trainLoop<B>(
   validate: () => number,
   onStep?: (record: TrainingRecord) => void | Promise<void>,
 ): Promise<TrainingResult> {
+  checkTrainingSettings(settings);
   const shards = settings.shards ?? 1;
+  const optimizer = new AdamW(parameters, settings.optimizer);
   const replica = batches.replica;
   if (shards > 1 && replica === undefined) {
     throw new RangeError(
@@ -113,7 +135,6 @@ export async function trainLoop<B>(
   const threads = shards > 1 && replica !== undefined
     ? await DataParallel.start(replica.task, replica.model, shards)
     : undefined;
-  const optimizer = new AdamW(parameters, settings.optimizer);
   const started = performance.now();
   const history: TrainingRecord[] = [];
   let finalVal = NaN;
@@ -172,6 +193,7 @@ export async function trainLanguageModel(
   random: Random,
   onStep?: (record: TrainingRecord) => void | Promise<void>,
 ): Promise<TrainingResult> {
+  checkTrainingSettings(settings);
   const T = model.config.contextLength;
   const task: ReplicaTask = { model: "gpt", config: model.config };
   const valBatches = fixedBatches(valTokens, {

@@ -5,6 +5,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { type AdamW, gradientNumbers, type NamedGradients } from "./adamw.ts";
+import { requireInRange } from "../runtime/checks.ts";
 import { clipScale, globalNorm } from "./clip.ts";
 
 /** Settings of one step. */
@@ -53,8 +54,15 @@ export function applyGradients(
   optimizer: AdamW,
   options: StepOptions,
 ): number {
+  requireInRange("clipNorm", options.clipNorm ?? Infinity, 0, Infinity, "(]");
   const numbers = gradientNumbers(gradients);
   const norm = globalNorm(Object.values(numbers));
+  if (!Number.isFinite(norm)) {
+    throw new RangeError(
+      `the gradients' global norm is ${norm}: the loss or its gradients are not finite numbers; ` +
+        "the weights were left as they were",
+    );
+  }
   optimizer.apply(numbers, options.learningRate, clipScale(norm, options.clipNorm ?? Infinity));
   return norm;
 }
