@@ -124,6 +124,18 @@ async function trainInPlace(
   }, () => 0);
 }
 
+/** Train a GPT in place on batches of two rows of 8 positions (each shard under 16 rows too). */
+function trainGPT(model: GPT, shards: number): Promise<void> {
+  let salt = 0;
+  return trainInPlace(
+    model,
+    { model: "gpt", config: GPT_CONFIG },
+    () => ({ x: ids(2, 8, 13, salt++), y: ids(2, 8, 13, salt + 7) }),
+    (b) => model.loss(b.x, b.y),
+    shards,
+  );
+}
+
 for (const shards of [1, 2]) {
   Deno.test(`GPT after in-place training on ${shards} thread(s): one row, 16 rows and a restored copy agree`, async () => {
     setSeed(3);
@@ -134,15 +146,7 @@ for (const shards of [1, 2]) {
     const prompt = [1, 2, 3];
     generate(model, prompt, { maxNewTokens: 4, temperature: 0 });
     const before = tf.memory().numTensors;
-    let salt = 0;
-    await trainInPlace(
-      model,
-      { model: "gpt", config: GPT_CONFIG },
-      // Two rows of 8 positions: each shard's products have fewer than 16 rows too.
-      () => ({ x: ids(2, 8, 13, salt++), y: ids(2, 8, 13, salt + 7) }),
-      (b) => model.loss(b.x, b.y),
-      shards,
-    );
+    await trainGPT(model, shards);
     assertEquals(tf.memory().numTensors, before, "training leaves no tensors behind");
     const copy = await restoredCopy(model, () => new GPT(GPT_CONFIG));
     try {
@@ -250,14 +254,7 @@ Deno.test("two threads follow one when every shard has fewer than 16 rows (the w
   const run = async (shards: number) => {
     setSeed(6);
     const model = new GPT(GPT_CONFIG);
-    let salt = 0;
-    await trainInPlace(
-      model,
-      { model: "gpt", config: GPT_CONFIG },
-      () => ({ x: ids(2, 8, 13, salt++), y: ids(2, 8, 13, salt + 7) }),
-      (b) => model.loss(b.x, b.y),
-      shards,
-    );
+    await trainGPT(model, shards);
     return model;
   };
   const [one, two] = [await run(1), await run(2)];
