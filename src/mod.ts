@@ -1,36 +1,50 @@
 /**
  * The course's shared module. Notebooks import it as `../src/mod.ts`; `deno test` checks it.
  *
- * Layers, lowest first (a layer imports only from layers before it):
- * - `runtime/`: TensorFlow.js set-up, seeded randomness, quick mode;
- * - `display/`: `show()`, plots, heatmaps, tables, tensors, live displays, claims;
- * - `data/`: the data sets, from npm packages;
- * - `tokenizers/`: text ↔ token ids (characters, words, BPE, GPT-2's byte-level BPE, WordPiece);
- * - `nn/`: the layers of a transformer (embeddings, positions, attention, blocks, …);
- * - `models/`: the GPT and the encoder-decoder, built from `nn/`;
- * - `metrics/`: edit distance, error rates, the known-word share of generated text;
- * - `training/`: batches, AdamW, the schedule, clipping, the training loop, checkpoints;
- * - `generation/`: sampling and decoding.
+ * Three tiers, and inside each, layers lowest first (a file imports only from layers before it):
+ *
+ * - **foundation** `runtime/`: argument checks, seeded randomness, quick mode.
+ * - **engine** `engine/`: all speed machinery behind one facade (`engine/mod.ts`): backend
+ *   set-up, WebAssembly kernels, in-place weights, data-parallel threads. It imports nothing of
+ *   the core.
+ * - **readable core**, read like nanoGPT's `model.py`:
+ *   `display/` (`show()`, plots, tables, live displays, claims) · `data/` (data sets from npm) ·
+ *   `tokenizers/` · `nn/` (layers: embeddings, positions, attention, norms, blocks) ·
+ *   `models/` (GPT, encoder-decoder, encoder-only, and the registry of model kinds) ·
+ *   `metrics/` · `training/` (batches, AdamW, schedule, clipping, the loop, checkpoints) ·
+ *   `generation/` (sampling and decoding).
+ * - **recipes** `recipes/`: one file per training lesson, named like its checkpoint: settings,
+ *   data preparation, nothing generic.
  *
  * @module
  */
 
-export {
-  type BackendName,
-  type CourseRuntime,
-  initCourse,
-  type InitOptions,
-} from "./runtime/init.ts";
+// foundation
 export { DEFAULT_SEED, Random, rng, setSeed } from "./runtime/random.ts";
 export { QUICK_ENV, QUICK_TRAINING_STEPS, quickMode } from "./runtime/mode.ts";
-export { registerWasmTrainingKernels, WASM_TRAINING_KERNELS } from "./runtime/wasm_kernels.ts";
-export {
-  fastMatMulFused,
-  fastMatMulRegistered,
-  registerFastMatMul,
-  unregisterFastMatMul,
-} from "./runtime/wasm_matmul.ts";
 
+// engine
+export {
+  type BackendName,
+  type BatchGradients,
+  type CourseRuntime,
+  DataParallel,
+  fastGelu,
+  fastLayerNorm,
+  type HostBatch,
+  type HostMatrix,
+  initCourse,
+  type InitOptions,
+  type LossOptions,
+  type ReplicaJob,
+  type ReplicaKind,
+  splitRows,
+  type TensorBatch,
+  toHost,
+  toTensors,
+} from "./engine/mod.ts";
+
+// core: display, data, tokenizers
 export {
   BundleView,
   DISPLAY,
@@ -64,6 +78,7 @@ export { firstNames, firstNamesSplit, type NameList } from "./data/first_names.t
 export { holdOutEveryNth, type Split, splitText } from "./data/split.ts";
 export { packageDir, readPackageText } from "./data/package_files.ts";
 
+export { splitSentences } from "./data/sentences.ts";
 export {
   type EncodeOptions,
   escapeRegExp,
@@ -114,6 +129,7 @@ export {
 } from "./tokenizers/chat_template.ts";
 export { END, PAD, START, SymbolVocabulary } from "./tokenizers/symbol_vocabulary.ts";
 
+// core: layers
 export { Embedding, type EmbeddingOptions } from "./nn/embedding.ts";
 export {
   LearnedPositions,
@@ -130,16 +146,61 @@ export {
   paddingMask,
   scaledDotProductAttention,
 } from "./nn/attention.ts";
-export { MultiHeadAttention, type MultiHeadResult } from "./nn/multi_head_attention.ts";
+export {
+  type AttentionOptions,
+  type AttentionPositions,
+  MultiHeadAttention,
+  type MultiHeadResult,
+} from "./nn/multi_head_attention.ts";
 export { LayerNorm, layerNorm, layerNormFormula } from "./nn/layer_norm.ts";
 export { type Activation, FeedForward, gelu, geluFormula, relu } from "./nn/feed_forward.ts";
-export { addAndNorm, type NormOrder } from "./nn/residual.ts";
+export {
+  FEED_FORWARDS,
+  type FeedForwardKind,
+  type FeedForwardNetwork,
+  type FeedForwardSettings,
+  type Norm,
+  type NormKind,
+  NORMS,
+} from "./nn/block_parts.ts";
+export { addAndNorm, type NormPlacement } from "./nn/residual.ts";
 export { type BlockConfig, resolveBlockConfig } from "./nn/block_config.ts";
-export { EncoderBlock, type EncoderBlockResult } from "./nn/encoder_block.ts";
-export { DecoderBlock, type DecoderBlockResult, type DecoderMasks } from "./nn/decoder_block.ts";
-export { causalMaskFrom, LayerCache } from "./nn/kv_cache.ts";
+export {
+  type BlockContext,
+  type BlockParts,
+  type BlockResult,
+  TransformerBlock,
+} from "./nn/transformer_block.ts";
+export { LayerCache } from "./nn/kv_cache.ts";
 export { crossEntropy, type CrossEntropyOptions } from "./nn/cross_entropy.ts";
+
+// core: models
 export { GPT, GPTCache, type GPTConfig, resolveGPTConfig } from "./models/gpt.ts";
+export {
+  type Encoded,
+  EncoderDecoder,
+  type EncoderDecoderConfig,
+  resolveEncoderDecoderConfig,
+} from "./models/encoder_decoder.ts";
+export {
+  EncoderOnly,
+  type EncoderOnlyConfig,
+  resolveEncoderOnlyConfig,
+} from "./models/encoder_only.ts";
+export {
+  IGNORE_TARGET,
+  MODEL_KINDS,
+  MODEL_REGISTRY,
+  type ModelKind,
+  type ModelOf,
+  replicaJob,
+  taskLoss,
+  type TrainingTask,
+} from "./models/registry.ts";
+
+// core: metrics, training, generation
+export { editDistance, type ErrorRates, errorRates } from "./metrics/edit_distance.ts";
+export { knownWordShare, vocabularyOf, wordsOf } from "./metrics/known_words.ts";
 export { type Batch, disposeBatch, sampleBatch } from "./training/batches.ts";
 export {
   AdamW,
@@ -166,21 +227,12 @@ export {
   decodeCheckpoint,
   encodeCheckpoint,
   fnv1a,
+  fromVersion2,
   readCheckpoint,
   restoreWeights,
   saveCheckpoint,
 } from "./training/checkpoint.ts";
 export {
-  argmax,
-  checkSamplingOptions,
-  nextTokenDistribution,
-  pickNext,
-  sampleIndex,
-  type SamplingOptions,
-} from "./generation/sampling.ts";
-export { generate, type GenerateOptions } from "./generation/generate.ts";
-export {
-  type BatchSource,
   checkTrainingSettings,
   evaluateLanguageModel,
   type TrainingRecord,
@@ -190,34 +242,6 @@ export {
   trainLoop,
 } from "./training/train_loop.ts";
 export {
-  buildReplica,
-  countedTargets,
-  type HostBatch,
-  type HostMatrix,
-  replicaLoss,
-  type ReplicaModel,
-  type ReplicaTask,
-  splitRows,
-  type TensorBatch,
-  toHost,
-  toTensors,
-} from "./training/replica_task.ts";
-export { type BatchGradients, DataParallel } from "./training/data_parallel.ts";
-export {
-  MOBY_GPT_FINAL_EVAL_BATCHES,
-  MOBY_GPT_SEED,
-  MOBY_GPT_TRAINING,
-  mobyGPTConfig,
-} from "./training/moby_gpt.ts";
-export { editDistance, type ErrorRates, errorRates } from "./metrics/edit_distance.ts";
-export { knownWordShare, vocabularyOf, wordsOf } from "./metrics/known_words.ts";
-export {
-  type Encoded,
-  EncoderDecoder,
-  type EncoderDecoderConfig,
-  resolveEncoderDecoderConfig,
-} from "./models/encoder_decoder.ts";
-export {
   disposeSeq2SeqBatch,
   lengthBucketedBatches,
   padRows,
@@ -226,6 +250,29 @@ export {
   type Seq2SeqExample,
   type Seq2SeqIds,
 } from "./training/seq2seq_batches.ts";
+export { type Seq2SeqTrainingSettings, trainSeq2Seq } from "./training/seq2seq_loop.ts";
+export {
+  disposeMlmBatch,
+  type MaskAction,
+  type MaskedSequence,
+  type MaskingOptions,
+  maskTokens,
+  mlmAccuracy,
+  type MlmBatch,
+  mlmBatch,
+  mlmTrainingBatch,
+  trainMaskedLanguageModel,
+} from "./training/masked_lm.ts";
+export { chatBatch } from "./training/chat_batches.ts";
+export {
+  argmax,
+  checkSamplingOptions,
+  nextTokenDistribution,
+  pickNext,
+  sampleIndex,
+  type SamplingOptions,
+} from "./generation/sampling.ts";
+export { generate, type GenerateOptions } from "./generation/generate.ts";
 export {
   type BeamOptions,
   beamSearch,
@@ -239,7 +286,20 @@ export {
   type PronounceOptions,
   pronunciationErrorRates,
 } from "./generation/pronounce.ts";
-export { type Seq2SeqTrainingSettings, trainSeq2Seq } from "./training/seq2seq_loop.ts";
+export {
+  type ChatCase,
+  chatReply,
+  type ChatReplyOptions,
+  exactReplyAccuracy,
+} from "./generation/chat.ts";
+
+// recipes
+export {
+  MOBY_GPT_FINAL_EVAL_BATCHES,
+  MOBY_GPT_SEED,
+  MOBY_GPT_TRAINING,
+  mobyGPTConfig,
+} from "./recipes/moby_gpt.ts";
 export {
   G2P_SEED,
   G2P_TEST_WORDS,
@@ -248,16 +308,21 @@ export {
   type G2PData,
   g2pData,
   type G2PExample,
-} from "./training/g2p.ts";
+} from "./recipes/g2p.ts";
 export {
-  type ChatCase,
-  chatReply,
-  type ChatReplyOptions,
-  exactReplyAccuracy,
-} from "./generation/chat.ts";
+  MLM_MAX_LENGTH,
+  MLM_SEED,
+  MLM_TRAINING,
+  MLM_VOCAB_SIZE,
+  mlmConfig,
+  type MlmData,
+  mlmData,
+  mlmEvalBatches,
+  mlmMasking,
+  sentenceSequences,
+  trainMlm,
+} from "./recipes/moby_mlm.ts";
 export {
-  chatBatch,
-  IGNORE_TARGET,
   SUM_CHAT_SEED,
   SUM_CHAT_TRAINING,
   SUM_MAX_TURNS,
@@ -275,33 +340,4 @@ export {
   sumQuestionText,
   type SumTurn,
   trainSumChat,
-} from "./training/chat_sums.ts";
-export { splitSentences } from "./data/sentences.ts";
-export {
-  EncoderOnly,
-  type EncoderOnlyConfig,
-  resolveEncoderOnlyConfig,
-} from "./models/encoder_only.ts";
-export {
-  disposeMlmBatch,
-  type MaskAction,
-  type MaskedSequence,
-  type MaskingOptions,
-  maskTokens,
-  type MlmBatch,
-  mlmBatch,
-} from "./training/mlm_masking.ts";
-export {
-  MLM_MAX_LENGTH,
-  MLM_SEED,
-  MLM_TRAINING,
-  MLM_VOCAB_SIZE,
-  mlmAccuracy,
-  mlmConfig,
-  type MlmData,
-  mlmData,
-  mlmEvalBatches,
-  mlmMasking,
-  sentenceSequences,
-  trainMlm,
-} from "./training/moby_mlm.ts";
+} from "./recipes/sum_chat.ts";

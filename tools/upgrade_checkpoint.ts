@@ -1,9 +1,10 @@
 /**
  * `deno run -A tools/upgrade_checkpoint.ts FILE…`: convert checkpoints of format version 1
- * (whose checksum covered the data section only) to version 2 (checksummed byte for byte,
- * header included), in place. The weights, config, tokenizer and metadata are kept as they
- * are; each file is read back and compared before it replaces the old one. Files already in
- * version 2 are left alone.
+ * (whose checksum covered the data section only) or 2 (the blocks' parts under their first
+ * names) to version 3, in place: checksummed byte for byte, header included, with today's
+ * parameter names (`fromVersion2` in `src/training/checkpoint.ts`). The weights, tokenizer and
+ * metadata are kept as they are; each file is read back and compared before it replaces the
+ * old one. Files already in version 3 are left alone.
  *
  * Version 1, little-endian: the magic "CKPT" 0 0 0 1, the header length H (uint32), H bytes of
  * JSON `{ format, version: 1, kind, config, tokenizer, metadata, tensors, dataBytes, checksum }`
@@ -12,11 +13,14 @@
  * @module
  */
 import {
+  type Checkpoint,
   CHECKPOINT_VERSION,
+  type CheckpointHeader,
   type CheckpointValues,
   decodeCheckpoint,
   encodeCheckpoint,
   fnv1a,
+  fromVersion2,
   type TokenizerJSON,
 } from "../src/mod.ts";
 
@@ -71,7 +75,24 @@ for (const path of Deno.args) {
     console.log(`${path}: already version ${CHECKPOINT_VERSION}, left as it is`);
     continue;
   }
-  const old = readVersion1(file, path);
+  const from = file[7];
+  let old: Checkpoint;
+  if (from === 2) {
+    old = decodeCheckpoint(file, path); // read with today's names
+  } else {
+    const v1 = readVersion1(file, path);
+    const { kind, config, tokenizer, metadata, tensors } = v1.header;
+    const header: CheckpointHeader = {
+      format: "course-checkpoint",
+      version: CHECKPOINT_VERSION,
+      kind,
+      config,
+      tokenizer,
+      metadata,
+      tensors,
+    };
+    old = fromVersion2({ header, values: v1.values });
+  }
   const { kind, config, tokenizer, metadata } = old.header;
   const bytes = encodeCheckpoint({ kind, config, tokenizer, metadata }, old.values);
   const back = decodeCheckpoint(bytes, path);
@@ -91,5 +112,8 @@ for (const path of Deno.args) {
     });
   if (!same) throw new Error(`${path}: the converted checkpoint does not read back the same`);
   await Deno.writeFile(path, bytes);
-  console.log(`${path}: version 1 → 2, ${old.values.size} tensors, ${bytes.length} bytes`);
+  console.log(
+    `${path}: version ${from} → ${CHECKPOINT_VERSION}, ${old.values.size} tensors, ` +
+      `${bytes.length} bytes`,
+  );
 }

@@ -18,15 +18,14 @@ import { causalMask, paddingMask } from "../nn/attention.ts";
 import { resolveBlockConfig } from "../nn/block_config.ts";
 import { requireModelShape, requireTokenIds } from "../nn/checks.ts";
 import { crossEntropy } from "../nn/cross_entropy.ts";
-import { DecoderBlock } from "../nn/decoder_block.ts";
 import { Embedding } from "../nn/embedding.ts";
-import { EncoderBlock } from "../nn/encoder_block.ts";
 import { type Activation } from "../nn/feed_forward.ts";
 import { LayerNorm } from "../nn/layer_norm.ts";
 import { Linear } from "../nn/linear.ts";
 import { freeOnFailure, Module } from "../nn/module.ts";
 import { LearnedPositions } from "../nn/positional.ts";
-import type { NormOrder } from "../nn/residual.ts";
+import type { NormPlacement } from "../nn/residual.ts";
+import { TransformerBlock } from "../nn/transformer_block.ts";
 
 /** The shape of an encoder-decoder. */
 export interface EncoderDecoderConfig {
@@ -49,7 +48,7 @@ export interface EncoderDecoderConfig {
   /** Feed-forward activation (default "gelu"). */
   activation?: Activation;
   /** LayerNorm placement (default "pre"). */
-  norm?: NormOrder;
+  normPlacement?: NormPlacement;
   /** The padding id of both vocabularies (default 0). */
   padId?: number;
   /** Standard deviation of weight initialisation (default 0.02). */
@@ -77,7 +76,7 @@ export function resolveEncoderDecoderConfig(
     ...config,
     dFF: block.dFF,
     activation: block.activation,
-    norm: block.norm,
+    normPlacement: block.normPlacement,
     padId,
     initStd: block.initStd,
   };
@@ -103,11 +102,11 @@ export class EncoderDecoder extends Module {
   /** Learned positions, shared by source and target. */
   readonly positions: LearnedPositions;
   /** The encoder's blocks. */
-  readonly encoderBlocks: EncoderBlock[];
+  readonly encoderBlocks: TransformerBlock[];
   /** The encoder's final LayerNorm. */
   readonly encoderNorm: LayerNorm;
   /** The decoder's blocks. */
-  readonly decoderBlocks: DecoderBlock[];
+  readonly decoderBlocks: TransformerBlock[];
   /** The decoder's final LayerNorm. */
   readonly decoderNorm: LayerNorm;
   /** Scores over the target vocabulary, `(C, V_t)`. */
@@ -124,22 +123,22 @@ export class EncoderDecoder extends Module {
       numHeads,
       dFF,
       activation,
-      norm,
+      normPlacement,
       initStd,
     } = this.config;
-    const block = { dModel, numHeads, dFF, activation, norm, initStd };
+    const block = { dModel, numHeads, dFF, activation, normPlacement, initStd };
     const parts = freeOnFailure(() => ({
       sourceEmbedding: new Embedding(sourceVocabSize, dModel, { initStd }),
       targetEmbedding: new Embedding(targetVocabSize, dModel, { initStd }),
       positions: new LearnedPositions(maxLength, dModel, { initStd }),
       encoderBlocks: Array.from(
         { length: this.config.encoderLayers },
-        () => new EncoderBlock(block),
+        () => new TransformerBlock(block),
       ),
       encoderNorm: new LayerNorm(dModel),
       decoderBlocks: Array.from(
         { length: this.config.decoderLayers },
-        () => new DecoderBlock(block),
+        () => new TransformerBlock({ ...block, crossAttention: true }),
       ),
       decoderNorm: new LayerNorm(dModel),
       output: new Linear(dModel, targetVocabSize, { initStd }),
@@ -161,7 +160,7 @@ export class EncoderDecoder extends Module {
       const Ts = source.shape[1];
       const memoryMask = paddingMask(source, this.config.padId).expandDims(1) as tf.Tensor4D; // (B, 1, 1, Ts)
       let x = this.sourceEmbedding.apply(source).add(this.positions.apply(Ts)) as tf.Tensor3D; // (B, Ts, C)
-      for (const block of this.encoderBlocks) x = block.apply(x, memoryMask).output;
+      for (const block of this.encoderBlocks) x = block.apply(x, { mask: memoryMask }).output;
       return { memory: this.encoderNorm.apply(x) as tf.Tensor3D, memoryMask };
     });
   }
@@ -177,12 +176,13 @@ export class EncoderDecoder extends Module {
       const selfMask = causalMask(Tt).mul(paddingMask(targetIn, this.config.padId).expandDims(1)); // (B, 1, Tt, Tt)
       let x = this.targetEmbedding.apply(targetIn).add(this.positions.apply(Tt)) as tf.Tensor3D; // (B, Tt, C)
       for (const block of this.decoderBlocks) {
-        const result = block.apply(x, encoded.memory, {
-          self: selfMask,
-          memory: encoded.memoryMask,
+        const result = block.apply(x, {
+          mask: selfMask,
+          memory: encoded.memory,
+          memoryMask: encoded.memoryMask,
         });
         x = result.output;
-        if (weights) weights.cross.push(tf.keep(result.crossWeights));
+        if (weights) weights.cross.push(tf.keep(result.crossWeights!));
       }
       const [B, , C] = x.shape;
       return this.output.apply(this.decoderNorm.apply(x).reshape([B * Tt, C])).reshape([

@@ -20,12 +20,12 @@ import { resolveBlockConfig } from "../nn/block_config.ts";
 import { requireModelShape, requireTokenIds } from "../nn/checks.ts";
 import { crossEntropy } from "../nn/cross_entropy.ts";
 import { Embedding } from "../nn/embedding.ts";
-import { EncoderBlock } from "../nn/encoder_block.ts";
 import { type Activation, gelu } from "../nn/feed_forward.ts";
 import { LayerNorm } from "../nn/layer_norm.ts";
 import { Linear } from "../nn/linear.ts";
 import { freeOnFailure, Module } from "../nn/module.ts";
 import { LearnedPositions } from "../nn/positional.ts";
+import { TransformerBlock } from "../nn/transformer_block.ts";
 
 /** The shape of an encoder-only model. */
 export interface EncoderOnlyConfig {
@@ -79,7 +79,7 @@ export class EncoderOnly extends Module {
   /** Learned positions P. */
   readonly positions: LearnedPositions;
   /** The blocks (pre-norm, no causal mask). */
-  readonly blocks: EncoderBlock[];
+  readonly blocks: TransformerBlock[];
   /** The final LayerNorm. */
   readonly finalNorm: LayerNorm;
   /** The prediction head's transform, `(C, C)`, before GELU and {@link headNorm}. */
@@ -99,7 +99,7 @@ export class EncoderOnly extends Module {
       positions: new LearnedPositions(maxLength, dModel, { initStd }),
       blocks: Array.from(
         { length: numLayers },
-        () => new EncoderBlock({ dModel, numHeads, dFF, activation, norm: "pre", initStd }),
+        () => new TransformerBlock({ dModel, numHeads, dFF, activation, initStd }),
       ),
       finalNorm: new LayerNorm(dModel),
       headTransform: new Linear(dModel, dModel, { initStd }),
@@ -130,7 +130,7 @@ export class EncoderOnly extends Module {
       const hidden = [x];
       const attention: tf.Tensor4D[] = [];
       for (const block of this.blocks) {
-        const result = block.apply(x, mask);
+        const result = block.apply(x, { mask });
         x = result.output;
         hidden.push(x);
         attention.push(result.weights);

@@ -17,13 +17,13 @@ import { resolveBlockConfig } from "../nn/block_config.ts";
 import { requireModelShape, requireTokenIds } from "../nn/checks.ts";
 import { crossEntropy, type CrossEntropyOptions } from "../nn/cross_entropy.ts";
 import { Embedding } from "../nn/embedding.ts";
-import { EncoderBlock } from "../nn/encoder_block.ts";
 import { type Activation } from "../nn/feed_forward.ts";
 import { LayerCache } from "../nn/kv_cache.ts";
 import { LayerNorm } from "../nn/layer_norm.ts";
 import { Linear } from "../nn/linear.ts";
 import { freeOnFailure, Module } from "../nn/module.ts";
 import { LearnedPositions } from "../nn/positional.ts";
+import { TransformerBlock } from "../nn/transformer_block.ts";
 
 /** The shape of a GPT. */
 export interface GPTConfig {
@@ -97,7 +97,7 @@ export class GPT extends Module {
   /** Learned positions P, `(contextLength, C)`. */
   readonly positions: LearnedPositions;
   /** The blocks (pre-norm, used with a causal mask). */
-  readonly blocks: EncoderBlock[];
+  readonly blocks: TransformerBlock[];
   /** The final LayerNorm. */
   readonly finalNorm: LayerNorm;
   /** The LM head, `(C, V)`, when weights are not tied. */
@@ -113,7 +113,7 @@ export class GPT extends Module {
       positions: new LearnedPositions(contextLength, dModel, { initStd }),
       blocks: Array.from(
         { length: numLayers },
-        () => new EncoderBlock({ dModel, numHeads, dFF, activation, norm: "pre", initStd }),
+        () => new TransformerBlock({ dModel, numHeads, dFF, activation, initStd }),
       ),
       finalNorm: new LayerNorm(dModel),
       head: this.config.tieWeights
@@ -153,7 +153,7 @@ export class GPT extends Module {
       const hidden = [x];
       const attention: tf.Tensor4D[] = [];
       for (const block of this.blocks) {
-        const result = block.apply(x, mask);
+        const result = block.apply(x, { mask });
         x = result.output; // (B, T, C)
         hidden.push(x);
         attention.push(result.weights);

@@ -18,6 +18,7 @@ import * as tf from "@tensorflow/tfjs";
 import {
   requireIds,
   requireInteger,
+  requireNonNegativeInteger,
   requirePositiveInteger,
   requireTensorSize,
 } from "../runtime/checks.ts";
@@ -85,13 +86,19 @@ function checkMask(mask: tf.Tensor, scoresShape: number[]): void {
 }
 
 /**
- * The causal mask `(T, T)`: position i may look at positions 0 … i, never ahead. Lower
- * triangle of ones.
+ * The causal mask: position i may look at positions 0 … i, never ahead. For `length` queries at
+ * positions `past … past + length − 1` (new tokens after `past` cached ones) over all
+ * `past + length` keys: `(length, past + length)`, the last rows of a lower triangle of ones.
  */
-export function causalMask(length: number): tf.Tensor2D {
+export function causalMask(length: number, past = 0): tf.Tensor2D {
   requirePositiveInteger("length", length);
-  requireTensorSize("causal mask length × length", [length, length]);
-  return tf.tidy(() => tf.linalg.bandPart(tf.ones([length, length]), -1, 0) as tf.Tensor2D);
+  requireNonNegativeInteger("past", past);
+  const total = past + length;
+  requireTensorSize("causal mask (past + length)²", [total, total]);
+  return tf.tidy(() => {
+    const triangle = tf.linalg.bandPart(tf.ones([total, total]), -1, 0) as tf.Tensor2D;
+    return past === 0 ? triangle : triangle.slice([past, 0], [length, total]);
+  });
 }
 
 /**

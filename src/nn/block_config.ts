@@ -1,12 +1,18 @@
 /**
- * The settings shared by transformer blocks, with their checks.
+ * The settings of a transformer block, with their checks.
  *
  * @module
  */
-import { requirePositiveInteger, requireTensorSize } from "../runtime/checks.ts";
+import {
+  requireBoolean,
+  requireOneOf,
+  requirePositiveInteger,
+  requireTensorSize,
+} from "../runtime/checks.ts";
+import { FEED_FORWARDS, type FeedForwardKind, type NormKind, NORMS } from "./block_parts.ts";
 import { requireHeadsDivide, requireInitStd } from "./checks.ts";
 import { type Activation, requireActivation } from "./feed_forward.ts";
-import type { NormOrder } from "./residual.ts";
+import type { NormPlacement } from "./residual.ts";
 
 /** Settings of a transformer block. */
 export interface BlockConfig {
@@ -16,10 +22,16 @@ export interface BlockConfig {
   numHeads: number;
   /** Width of the feed-forward layer (default 4 × dModel). */
   dFF?: number;
-  /** Feed-forward activation (default "gelu"). */
+  /** Kind of feed-forward network (default "mlp"; see `block_parts.ts`). */
+  feedForward?: FeedForwardKind;
+  /** Activation of the feed-forward network (default "gelu"). */
   activation?: Activation;
-  /** LayerNorm placement (default "pre", as GPT-2; "post" is the original transformer). */
-  norm?: NormOrder;
+  /** Kind of normalisation (default "layer": LayerNorm; see `block_parts.ts`). */
+  norm?: NormKind;
+  /** Where the norms go (default "pre", as GPT-2; "post" is the original transformer). */
+  normPlacement?: NormPlacement;
+  /** Add cross-attention to an encoder's output (a decoder of an encoder-decoder; default false). */
+  crossAttention?: boolean;
   /** Standard deviation of weight initialisation (default 0.02). */
   initStd?: number;
 }
@@ -36,8 +48,11 @@ export function resolveBlockConfig(config: BlockConfig, prefix = ""): Required<B
     dModel: config.dModel,
     numHeads: config.numHeads,
     dFF: config.dFF ?? 4 * config.dModel,
+    feedForward: config.feedForward ?? "mlp",
     activation: config.activation ?? "gelu",
-    norm: config.norm ?? "pre",
+    norm: config.norm ?? "layer",
+    normPlacement: config.normPlacement ?? "pre",
+    crossAttention: config.crossAttention ?? false,
     initStd: config.initStd ?? 0.02,
   };
   requirePositiveInteger(`${prefix}dFF`, resolved.dFF);
@@ -49,12 +64,16 @@ export function resolveBlockConfig(config: BlockConfig, prefix = ""): Required<B
     resolved.dModel,
     resolved.dFF,
   ]);
+  requireOneOf(`${prefix}feedForward`, resolved.feedForward, kinds(FEED_FORWARDS));
   requireActivation(`${prefix}activation`, resolved.activation);
-  if (resolved.norm !== "pre" && resolved.norm !== "post") {
-    throw new RangeError(
-      `${prefix}norm must be "pre" or "post", got ${JSON.stringify(resolved.norm)}`,
-    );
-  }
+  requireOneOf(`${prefix}norm`, resolved.norm, kinds(NORMS));
+  requireOneOf(`${prefix}normPlacement`, resolved.normPlacement, ["pre", "post"]);
+  requireBoolean(`${prefix}crossAttention`, resolved.crossAttention);
   requireInitStd(`${prefix}initStd`, resolved.initStd);
   return resolved;
+}
+
+/** The names of a registry's entries. */
+function kinds<K extends string>(registry: Record<K, unknown>): K[] {
+  return Object.keys(registry) as K[];
 }

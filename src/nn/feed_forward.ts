@@ -7,8 +7,8 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { describeValue, requirePositiveInteger, requireTensorSize } from "../runtime/checks.ts";
-import { GELU_KERNEL } from "../runtime/wasm_gelu.ts";
+import { requireOneOf, requirePositiveInteger, requireTensorSize } from "../runtime/checks.ts";
+import { fastGelu } from "../engine/mod.ts";
 import { Linear, type LinearOptions } from "./linear.ts";
 import { Module } from "./module.ts";
 
@@ -17,9 +17,7 @@ export type Activation = "relu" | "gelu";
 
 /** Throw unless `value` is one of the {@link Activation}s. */
 export function requireActivation(what: string, value: unknown): asserts value is Activation {
-  if (value !== "relu" && value !== "gelu") {
-    throw new RangeError(`${what} must be "relu" or "gelu", got ${describeValue(value)}`);
-  }
+  requireOneOf(what, value, ["relu", "gelu"]);
 }
 
 /** ReLU: max(0, x). */
@@ -29,34 +27,17 @@ export function relu(x: tf.Tensor): tf.Tensor {
 
 /**
  * GELU (exact form): x · Φ(x) = 0.5 · x · (1 + erf(x / √2)), as PyTorch's default `nn.GELU()`
- * (GPT-2 used its tanh approximation, within 5e-4 of it).
- *
- * On the wasm backend one kernel computes it and its derivative (`runtime/wasm_gelu.ts`), and
- * the gradient is `dy · GELU′(x)`; elsewhere, and for tensors that are not float32, it is
- * {@link geluFormula}.
+ * (GPT-2 used its tanh approximation, within 5e-4 of it). The engine's kernel where it runs,
+ * else {@link geluFormula}.
  */
 export function gelu(x: tf.Tensor): tf.Tensor {
-  if (x.dtype !== "float32" || tf.getKernel(GELU_KERNEL, tf.getBackend()) === undefined) {
-    return geluFormula(x);
-  }
-  return geluKernels(x);
+  return fastGelu(x) ?? geluFormula(x);
 }
 
 /** GELU written out in tensor operations, differentiated by TensorFlow.js. */
 export function geluFormula(x: tf.Tensor): tf.Tensor {
   return tf.tidy(() => x.mul(0.5).mul(tf.erf(x.div(Math.SQRT2)).add(1)));
 }
-
-/** GELU by its kernel, which also gives GELU′(x): kept for the backward pass, `dy · GELU′(x)`. */
-const geluKernels = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-  const x = args[0] as tf.Tensor;
-  const [y, slope] = tf.engine().runKernel(GELU_KERNEL, { x }) as tf.Tensor[];
-  (args[1] as tf.GradSaveFunc)([slope]);
-  return {
-    value: y,
-    gradFunc: (dy: tf.Tensor, [saved]: tf.Tensor[]) => tf.mul(dy, saved),
-  };
-});
 
 /** `(..., C)` → `(..., dFF)` → activation → `(..., C)`. */
 export class FeedForward extends Module {

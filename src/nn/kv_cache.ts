@@ -8,11 +8,6 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import {
-  requireNonNegativeInteger,
-  requirePositiveInteger,
-  requireTensorSize,
-} from "../runtime/checks.ts";
 
 /** Cached keys and values of one attention layer. */
 export class LayerCache {
@@ -41,21 +36,4 @@ export class LayerCache {
     this.keys = undefined;
     this.values = undefined;
   }
-}
-
-/**
- * The causal mask of `newLength` queries at positions `past … past + newLength − 1` over
- * `past + newLength` keys: `(newLength, past + newLength)`.
- */
-export function causalMaskFrom(past: number, newLength: number): tf.Tensor2D {
-  requireNonNegativeInteger("past", past);
-  requirePositiveInteger("newLength", newLength);
-  const total = past + newLength;
-  requireTensorSize("causal mask (past + newLength)²", [total, total]);
-  return tf.tidy(() =>
-    tf.linalg.bandPart(tf.ones([total, total]), -1, 0).slice([past, 0], [
-      newLength,
-      total,
-    ]) as tf.Tensor2D
-  );
 }

@@ -8,22 +8,14 @@
  * lets deep stacks train.
  *
  * Written with tensor operations, LayerNorm is a dozen small kernels forward and twice as many
- * backward, and a transformer has two per block: on small models the calls cost more than the
- * arithmetic. So on the wasm backend it runs as one kernel forward and one backward
- * (`runtime/wasm_layer_norm.ts`), with the gradient written out. With x̂ = (x − mean) / σ,
- * σ = √(var + ε), and the upstream gradient dy, per vector:
- *
- *     dβ = Σ dy          dγ = Σ dy ⊙ x̂          (summed over all vectors)
- *     dx = (g − mean(g) − x̂ ⊙ mean(g ⊙ x̂)) / σ    with g = dy ⊙ γ
- *
- * (the two means are what normalising takes back: shifting all of x, or scaling it, changes
- * nothing). Elsewhere it is {@link layerNormFormula}, differentiated by TensorFlow.js. Tests
- * check the kernels against the formula in float64 and against finite differences.
+ * backward; on the wasm backend the engine runs it as one kernel each way (`fastLayerNorm`,
+ * with the gradient written out), and {@link layerNormFormula} below is the fallback and the
+ * reference the tests hold the kernels to.
  *
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { LAYER_NORM_GRAD_KERNEL, LAYER_NORM_KERNEL } from "../runtime/wasm_layer_norm.ts";
+import { fastLayerNorm } from "../engine/mod.ts";
 import {
   MAX_TENSOR_SIZE,
   requirePositiveInteger,
@@ -64,10 +56,7 @@ export class LayerNorm extends Module {
   }
 }
 
-/**
- * LayerNorm of `x` `(..., C)` with gain and bias `(C)`: on wasm by its two kernels, elsewhere
- * (and for tensors that are not float32) by {@link layerNormFormula}.
- */
+/** LayerNorm of `x` `(..., C)` with gain and bias `(C)`: the engine's kernels, or the formula. */
 export function layerNorm(
   x: tf.Tensor,
   gain: tf.Tensor,
@@ -75,30 +64,7 @@ export function layerNorm(
   epsilon: number,
 ): tf.Tensor {
   requirePositiveNumber("layerNorm epsilon", epsilon);
-  const kernels = tf.getKernel(LAYER_NORM_KERNEL, tf.getBackend()) !== undefined;
-  if (!kernels || [x, gain, bias].some((t) => t.dtype !== "float32")) {
-    return layerNormFormula(x, gain, bias, epsilon);
-  }
-  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-    const [x, gain, bias] = args as tf.Tensor[];
-    const [y, normalised, inverseSigma] = tf.engine().runKernel(
-      LAYER_NORM_KERNEL,
-      { x, gain, bias },
-      { epsilon },
-    ) as tf.Tensor[];
-    (args[3] as tf.GradSaveFunc)([normalised, inverseSigma, gain]);
-    return {
-      value: y,
-      gradFunc: (dy: tf.Tensor, [normalised, inverseSigma, gain]: tf.Tensor[]) =>
-        tf.engine().runKernel(LAYER_NORM_GRAD_KERNEL, {
-          dy,
-          normalised,
-          inverseSigma,
-          gain,
-        }) as tf.Tensor[],
-    };
-  });
-  return op(x, gain, bias);
+  return fastLayerNorm(x, gain, bias, epsilon) ?? layerNormFormula(x, gain, bias, epsilon);
 }
 
 /** LayerNorm written out in tensor operations: `γ ⊙ (x − mean) / √(var + ε) + β` over the last axis. */

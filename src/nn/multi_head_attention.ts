@@ -10,13 +10,19 @@
  * **cross-attention**. All heads are computed at once: the projections are split into
  * `(B, H, T, d_head)` and attention runs on the batch of heads.
  *
+ * A position scheme that acts inside attention (rotary positions turn each query and key by an
+ * angle that grows with its position) is given to the constructor as {@link AttentionPositions}:
+ * it is applied to the queries and keys of every head, self-attention only, before their dot
+ * products. Without one, positions come from the model's input (learned or sinusoidal vectors
+ * added to the embeddings).
+ *
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { scaledDotProductAttention } from "./attention.ts";
 import { requirePositiveInteger, requireTensorSize } from "../runtime/checks.ts";
 import { requireHeadsDivide } from "./checks.ts";
-import { causalMaskFrom, type LayerCache } from "./kv_cache.ts";
+import { causalMask, scaledDotProductAttention } from "./attention.ts";
+import type { LayerCache } from "./kv_cache.ts";
 import { Linear, type LinearOptions } from "./linear.ts";
 import { Module } from "./module.ts";
 
@@ -26,6 +32,21 @@ export interface MultiHeadResult {
   output: tf.Tensor3D;
   /** Each head's attention weights, `(B, H, Tq, Tk)`. */
   weights: tf.Tensor4D;
+}
+
+/** A position scheme applied to queries and keys inside attention. */
+export interface AttentionPositions {
+  /**
+   * `t` `(B, H, T, d_head)` for positions `offset … offset + T − 1`, with positions applied;
+   * same shape.
+   */
+  apply(t: tf.Tensor4D, offset: number): tf.Tensor4D;
+}
+
+/** Options of {@link MultiHeadAttention}: the projections' initialisation and a position scheme. */
+export interface AttentionOptions extends LinearOptions {
+  /** Applied to queries and keys of self-attention (none by default). */
+  positions?: AttentionPositions;
 }
 
 /** Multi-head attention with projections W_Q, W_K, W_V and W_O (`query`, `key`, `value`, `output`). */
@@ -40,9 +61,12 @@ export class MultiHeadAttention extends Module {
   readonly value: Linear;
   /** W_O, mixing the joined heads. */
   readonly output: Linear;
+  /** The position scheme applied to queries and keys, if any. */
+  readonly positions?: AttentionPositions;
 
-  constructor(readonly dModel: number, readonly numHeads: number, options: LinearOptions = {}) {
+  constructor(readonly dModel: number, readonly numHeads: number, options: AttentionOptions = {}) {
     super();
+    this.positions = options.positions;
     requirePositiveInteger("dModel", dModel);
     requirePositiveInteger("numHeads", numHeads);
     requireHeadsDivide(dModel, numHeads);
@@ -75,9 +99,12 @@ export class MultiHeadAttention extends Module {
     }
     return tf.tidy(() => {
       const [B, Tq] = x.shape;
-      const q = this.splitHeads(this.query.apply(x)); // (B, H, Tq, d)
-      const k = this.splitHeads(this.key.apply(context)); // (B, H, Tk, d)
+      let q = this.splitHeads(this.query.apply(x)); // (B, H, Tq, d)
+      let k = this.splitHeads(this.key.apply(context)); // (B, H, Tk, d)
       const v = this.splitHeads(this.value.apply(context)); // (B, H, Tk, d)
+      if (this.positions && context === x) {
+        [q, k] = [this.positions.apply(q, 0), this.positions.apply(k, 0)];
+      }
       const { output, weights } = scaledDotProductAttention(q, k, v, mask); // (B, H, Tq, d)
       const joined = output.transpose([0, 2, 1, 3]).reshape([B, Tq, this.dModel]); // (B, Tq, C)
       return { output: this.output.apply(joined) as tf.Tensor3D, weights: weights as tf.Tensor4D };
@@ -98,12 +125,11 @@ export class MultiHeadAttention extends Module {
     return tf.tidy(() => {
       const [B, Tnew] = x.shape;
       const past = cache.length;
-      const q = this.splitHeads(this.query.apply(x)); // (B, H, Tnew, d)
-      const { keys, values } = cache.append(
-        this.splitHeads(this.key.apply(x)),
-        this.splitHeads(this.value.apply(x)),
-      ); // (B, H, past + Tnew, d)
-      const mask = Tnew > 1 ? causalMaskFrom(past, Tnew) : undefined; // one new token may see all
+      let q = this.splitHeads(this.query.apply(x)); // (B, H, Tnew, d)
+      let k = this.splitHeads(this.key.apply(x)); // (B, H, Tnew, d)
+      if (this.positions) [q, k] = [this.positions.apply(q, past), this.positions.apply(k, past)];
+      const { keys, values } = cache.append(k, this.splitHeads(this.value.apply(x))); // (B, H, past + Tnew, d)
+      const mask = Tnew > 1 ? causalMask(Tnew, past) : undefined; // one new token may see all
       const { output, weights } = scaledDotProductAttention(q, keys, values, mask);
       const joined = output.transpose([0, 2, 1, 3]).reshape([B, Tnew, this.dModel]);
       return { output: this.output.apply(joined) as tf.Tensor3D, weights: weights as tf.Tensor4D };

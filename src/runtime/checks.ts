@@ -61,6 +61,21 @@ export function requireInteger(what: string, value: unknown): asserts value is n
   }
 }
 
+/** Throw unless `value` is one of `options` (strings), listing them. */
+export function requireOneOf<T extends string>(
+  what: string,
+  value: unknown,
+  options: readonly T[],
+): asserts value is T {
+  if (!options.includes(value as T)) {
+    const quoted = options.map((o) => JSON.stringify(o));
+    const list = quoted.length > 1
+      ? `${quoted.slice(0, -1).join(", ")} or ${quoted.at(-1)}`
+      : quoted.join("");
+    throw new RangeError(`${what} must be ${list}, got ${describeValue(value)}`);
+  }
+}
+
 /** Throw unless `value` is a boolean (JSON's `"false"` is a string, and would count as true). */
 export function requireBoolean(what: string, value: unknown): asserts value is boolean {
   if (typeof value !== "boolean") {

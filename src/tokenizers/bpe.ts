@@ -13,7 +13,7 @@
  * @module
  */
 import { requirePositiveInteger } from "../runtime/checks.ts";
-import { describeCharacter, distinctCharacters } from "./characters.ts";
+import { describeCharacter, distinctCharacters } from "./unicode.ts";
 import { countChunks, learnMerges, MAX_VOCABULARY_SIZE, type Merge } from "./merge_trainer.ts";
 import { mergePairs } from "./pair_merge.ts";
 import { Tokenizer } from "./tokenizer.ts";

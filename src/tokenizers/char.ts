@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { describeCharacter, distinctCharacters } from "./characters.ts";
+import { describeCharacter, distinctCharacters } from "./unicode.ts";
 import { Tokenizer } from "./tokenizer.ts";
 
 /**

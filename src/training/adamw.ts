@@ -15,8 +15,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { requireInRange } from "../runtime/checks.ts";
-import { readNumbers, writeNumbers } from "../runtime/tensor_numbers.ts";
-import { AdamWKernel } from "./adamw_kernel.ts";
+import { AdamWKernel, readNumbers, writeNumbers } from "../engine/mod.ts";
 import { MAX_LEARNING_RATE } from "./schedule.ts";
 
 /** Settings of {@link AdamW}. */
@@ -55,8 +54,8 @@ export function gradientNumbers(gradients: NamedGradients): Record<string, Float
 /**
  * The AdamW optimizer over a fixed set of named variables.
  *
- * The update runs over each parameter's numbers in one SIMD loop (`adamw_kernel.ts`, which also
- * keeps the running averages m and v) instead of a dozen kernel calls per parameter: on small
+ * The update runs over each parameter's numbers in one SIMD loop (the engine's `AdamWKernel`,
+ * which also keeps the running averages m and v) instead of a dozen kernel calls per parameter: on small
  * models, whose steps are short, that matters.
  */
 export class AdamW {

@@ -1,13 +1,13 @@
 /**
  * Checkpoints: a model's weights with its config and tokenizer, in one file.
  *
- * Format (version 2), all numbers little-endian:
+ * Format (version 3), all numbers little-endian:
  *
- *     bytes 0–7     the magic "CKPT" + "\0\0\0\x02" (format version 2)
+ *     bytes 0–7     the magic "CKPT" + "\0\0\0\x03" (format version 3)
  *     bytes 8–11    header length H (uint32)
  *     bytes 12–19   data length D (uint64)
  *     H bytes       header: UTF-8 JSON {
- *                     format: "course-checkpoint", version: 2,
+ *                     format: "course-checkpoint", version: 3,
  *                     kind: "gpt" (which model), config: {...}, tokenizer: {...} | null,
  *                     metadata: {...} (step, losses, how it was made),
  *                     tensors: [{ name, shape, offset, length }] (offset/length in floats) }
@@ -17,7 +17,10 @@
  * The checksum covers the whole file, header included: a flipped bit anywhere — in a weight,
  * in a tensor's offset, in the stored tokenizer — is reported, never loaded. (Version 1 hashed
  * the data section only; {@link readCheckpoint} refuses such files and names the script that
- * converts them, `tools/upgrade_checkpoint.ts`.)
+ * converts them, `tools/upgrade_checkpoint.ts`.) Version 2 is laid out as version 3 but names a
+ * block's parts as the course's first blocks did (`norm1`, `norm2`, a decoder block's
+ * `selfAttention`, an encoder-decoder's `norm` for the norms' placement): it is read with those
+ * names mapped to today's ({@link fromVersion2}).
  *
  * Reading checks the magic, the length (a truncated file is reported as such), the checksum (a
  * corrupted file is reported as such) and that the tensors tile the data section; restoring
@@ -30,7 +33,7 @@ import type { Module } from "../nn/module.ts";
 import type { TokenizerJSON } from "../tokenizers/tokenizer.ts";
 
 /** The checkpoint format version this module writes and reads. */
-export const CHECKPOINT_VERSION = 2;
+export const CHECKPOINT_VERSION = 3;
 
 const MAGIC = [0x43, 0x4b, 0x50, 0x54, 0, 0, 0]; // "CKPT" 0 0 0, then the version byte
 const PREFIX = 20; // magic, header length, data length
@@ -40,8 +43,8 @@ const CHECKSUM = 4;
 export interface CheckpointHeader {
   /** Always "course-checkpoint". */
   format: "course-checkpoint";
-  /** Format version (2). */
-  version: 2;
+  /** Format version (3). */
+  version: 3;
   /** Which model the weights belong to, e.g. "gpt". */
   kind: string;
   /** The model's config. */
@@ -92,7 +95,7 @@ function hex(hash: number): string {
   return hash.toString(16).padStart(8, "0");
 }
 
-/** The bytes of a checkpoint (format version 2) holding `values`, in their order, and `info`. */
+/** The bytes of a checkpoint (format version 3) holding `values`, in their order, and `info`. */
 export function encodeCheckpoint(info: CheckpointInfo, values: CheckpointValues): Uint8Array {
   const tensors: CheckpointHeader["tensors"] = [];
   let floats = 0;
@@ -160,8 +163,9 @@ export function decodeCheckpoint(file: Uint8Array, source = "checkpoint"): Check
         `version ${CHECKPOINT_VERSION} with \`deno run -A tools/upgrade_checkpoint.ts <file>\``,
     );
   }
-  if (file[7] !== CHECKPOINT_VERSION) {
-    fail(`unsupported checkpoint format version ${file[7]}, expected ${CHECKPOINT_VERSION}`);
+  const version = file[7];
+  if (version !== CHECKPOINT_VERSION && version !== 2) {
+    fail(`unsupported checkpoint format version ${version}, expected 2 or ${CHECKPOINT_VERSION}`);
   }
   if (file.length < PREFIX + CHECKSUM) {
     fail(`truncated: expected at least ${PREFIX + CHECKSUM} bytes, found ${file.length}`);
@@ -190,11 +194,11 @@ export function decodeCheckpoint(file: Uint8Array, source = "checkpoint"): Check
   } catch {
     return fail("corrupted: the header is not valid JSON");
   }
-  if (header.format !== "course-checkpoint" || header.version !== CHECKPOINT_VERSION) {
+  if (header.format !== "course-checkpoint" || (header.version as number) !== version) {
     fail(
       `the header says format ${JSON.stringify(header.format)} version ${
         JSON.stringify(header.version)
-      }, expected "course-checkpoint" version ${CHECKPOINT_VERSION}`,
+      }, expected "course-checkpoint" version ${version}`,
     );
   }
   if (dataLength % 4 !== 0) fail(`corrupted: a data section of ${dataLength} bytes is not floats`);
@@ -213,7 +217,58 @@ export function decodeCheckpoint(file: Uint8Array, source = "checkpoint"): Check
   if (offset !== all.length) {
     fail(`corrupted: the tensors hold ${offset} numbers, the data section ${all.length}`);
   }
-  return { header, values };
+  return version === 2 ? fromVersion2({ header, values }) : { header, values };
+}
+
+/**
+ * A version-2 (or version-1) checkpoint in today's names: in each block (`blocks.i.`,
+ * `encoder.i.`, `decoder.i.`), `norm1` → `attentionNorm`; in a block with cross-attention
+ * `selfAttention` → `attention`, `norm2` → `crossAttentionNorm`, `norm3` → `feedForwardNorm`;
+ * in one without, `norm2` → `feedForwardNorm`. An encoder-decoder's config `norm` (the norms'
+ * placement) becomes `normPlacement`. The weights are the same arrays.
+ */
+export function fromVersion2(checkpoint: Checkpoint): Checkpoint {
+  const names = [...checkpoint.values.keys()];
+  const block = /^((?:blocks|encoder|decoder)\.\d+\.)(.*)$/;
+  const crossBlocks = new Set(
+    names.flatMap((name) => {
+      const m = block.exec(name);
+      return m && m[2].startsWith("crossAttention.") ? [m[1]] : [];
+    }),
+  );
+  const renamed = (name: string): string => {
+    const m = block.exec(name);
+    if (m === null) return name;
+    const [, prefix, rest] = m;
+    const parts: [string, string][] = crossBlocks.has(prefix)
+      ? [["selfAttention.", "attention."], ["norm1.", "attentionNorm."], [
+        "norm2.",
+        "crossAttentionNorm.",
+      ], ["norm3.", "feedForwardNorm."]]
+      : [["norm1.", "attentionNorm."], ["norm2.", "feedForwardNorm."]];
+    for (const [old, now] of parts) {
+      if (rest.startsWith(old)) return prefix + now + rest.slice(old.length);
+    }
+    return name;
+  };
+  const values: CheckpointValues = new Map(
+    [...checkpoint.values].map(([name, value]) => [renamed(name), value]),
+  );
+  const { header } = checkpoint;
+  const config = { ...header.config };
+  if (header.kind === "encoder-decoder" && "norm" in config) {
+    config.normPlacement = config.norm;
+    delete config.norm;
+  }
+  return {
+    header: {
+      ...header,
+      version: CHECKPOINT_VERSION,
+      config,
+      tensors: header.tensors.map((t) => ({ ...t, name: renamed(t.name) })),
+    },
+    values,
+  };
 }
 
 /** Read and verify a checkpoint file (see the module doc for what is checked). */

@@ -9,7 +9,6 @@ import type { EncoderDecoder } from "../models/encoder_decoder.ts";
 import { requireInRange } from "../runtime/checks.ts";
 import type { Random } from "../runtime/random.ts";
 import { meanLoss } from "./evaluate.ts";
-import { replicaLoss, type ReplicaTask, toHost } from "./replica_task.ts";
 import {
   disposeSeq2SeqBatch,
   lengthBucketedBatches,
@@ -55,23 +54,18 @@ export async function trainSeq2Seq(
     valBatches.push(seq2seqBatch(sorted.slice(i, i + settings.batchSize), ids));
   }
   let epoch: Seq2SeqExample[][] = [];
-  const task: ReplicaTask = {
-    model: "encoder-decoder",
-    config: model.config,
-    labelSmoothing: settings.labelSmoothing,
-  };
   try {
     return await trainLoop(
-      model.parameters(),
-      settings,
       {
-        next: () => {
-          if (epoch.length === 0) epoch = lengthBucketedBatches(train, settings.batchSize, random);
-          return seq2seqBatch(epoch.pop()!, ids);
-        },
-        loss: (b) => replicaLoss(task, model, { ...b }),
-        dispose: disposeSeq2SeqBatch,
-        replica: { task, model, host: (b) => toHost({ ...b }) },
+        kind: "encoder-decoder",
+        config: model.config,
+        options: { labelSmoothing: settings.labelSmoothing },
+      },
+      model,
+      settings,
+      () => {
+        if (epoch.length === 0) epoch = lengthBucketedBatches(train, settings.batchSize, random);
+        return { ...seq2seqBatch(epoch.pop()!, ids) };
       },
       () => meanLoss(valBatches, (b) => model.loss(b.source, b.targetIn, b.targetOut)),
       onStep,

@@ -8,20 +8,26 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import {
+  DataParallel,
+  type HostBatch,
+  MAX_SHARDS,
+  type TensorBatch,
+  toHost,
+} from "../engine/mod.ts";
 import type { GPT } from "../models/gpt.ts";
+import {
+  type ModelKind,
+  type ModelOf,
+  replicaJob,
+  taskLoss,
+  type TrainingTask,
+} from "../models/registry.ts";
 import { requireInRange, requirePositiveInteger } from "../runtime/checks.ts";
 import type { Random } from "../runtime/random.ts";
 import { AdamW, type AdamWOptions, checkAdamWOptions } from "./adamw.ts";
-import { disposeBatch, sampleBatch } from "./batches.ts";
+import { sampleBatch } from "./batches.ts";
 import { disposeBatches, fixedBatches, meanLoss } from "./evaluate.ts";
-import { DataParallel, MAX_SHARDS } from "./data_parallel.ts";
-import {
-  type HostBatch,
-  replicaLoss,
-  type ReplicaModel,
-  type ReplicaTask,
-  toHost,
-} from "./replica_task.ts";
 import { checkSchedule, learningRateAt, type Schedule } from "./schedule.ts";
 import { applyGradients, trainStep } from "./train_step.ts";
 
@@ -43,7 +49,7 @@ export interface TrainingSettings {
   evalBatches: number;
   /**
    * Threads that compute each step's gradients, each on a share of the batch (default 1: this
-   * thread alone). Set it to the number of cores; see `data_parallel.ts`.
+   * thread alone). Set it to the number of cores; see `engine/data_parallel.ts`.
    */
   shards?: number;
 }
@@ -89,51 +95,32 @@ export interface TrainingResult {
   seconds: number;
 }
 
-/** What {@link trainLoop} needs to know about the batches of a task. */
-export interface BatchSource<B> {
-  /** The next training batch. */
-  next(): B;
-  /** The loss of `model` on a batch (inside `tf.variableGrads`). */
-  loss(batch: B): tf.Scalar;
-  /** Free a batch's tensors. */
-  dispose(batch: B): void;
-  /**
-   * The task as data, for training on several threads (`settings.shards` > 1): what a worker
-   * rebuilds, the model it copies, and a batch as plain arrays.
-   */
-  replica?: { task: ReplicaTask; model: ReplicaModel; host(batch: B): HostBatch };
-}
-
 /**
  * The loop every model of the course trains with: draw a batch, take a step at the scheduled
- * learning rate, now and then call `validate()`, report each step. The optimizer is created
- * here over `parameters` and freed at the end.
+ * learning rate, now and then call `validate()`, report each step. The loss of a batch is the
+ * task's (`models/registry.ts`); the optimizer is created here over the model's parameters and
+ * freed at the end, and so is each batch.
  *
  * With `settings.shards` > 1, each batch's gradients are computed on that many threads at once
- * (`data_parallel.ts`); the batch source must then describe its task (`replica`). Validation
- * and the update stay on this thread.
+ * (the engine's `DataParallel`, each worker with a replica of the model). Validation and the
+ * update stay on this thread.
  *
+ * @param next draws the next training batch (its tensors are freed after the step)
  * @param onStep called after every step; awaited, so it may update a display
  */
-export async function trainLoop<B>(
-  parameters: Map<string, tf.Variable>,
+export async function trainLoop<K extends ModelKind>(
+  task: TrainingTask<K>,
+  model: ModelOf<K>,
   settings: Omit<TrainingSettings, "batchSize" | "evalBatches">,
-  batches: BatchSource<B>,
+  next: () => TensorBatch,
   validate: () => number,
   onStep?: (record: TrainingRecord) => void | Promise<void>,
 ): Promise<TrainingResult> {
   checkTrainingSettings(settings);
   const shards = settings.shards ?? 1;
-  const optimizer = new AdamW(parameters, settings.optimizer);
-  const replica = batches.replica;
-  if (shards > 1 && replica === undefined) {
-    throw new RangeError(
-      `settings.shards is ${shards}, but this task has no replica description to split steps ` +
-        `across threads; use shards: 1`,
-    );
-  }
-  const threads = shards > 1 && replica !== undefined
-    ? await DataParallel.start(replica.task, replica.model, shards)
+  const optimizer = new AdamW(model.parameters(), settings.optimizer);
+  const threads = shards > 1
+    ? await DataParallel.start(replicaJob(task), model, shards)
     : undefined;
   const started = performance.now();
   const history: TrainingRecord[] = [];
@@ -144,20 +131,20 @@ export async function trainLoop<B>(
         learningRate: learningRateAt(step, settings.schedule),
         clipNorm: settings.clipNorm,
       };
-      const batch = batches.next();
+      const batch = next();
       let loss: number;
-      if (threads === undefined || replica === undefined) {
+      if (threads === undefined) {
         try {
-          loss = trainStep(() => batches.loss(batch), optimizer, options).loss;
+          loss = trainStep(() => taskLoss(task, model, batch), optimizer, options).loss;
         } finally {
-          batches.dispose(batch);
+          tf.dispose(Object.values(batch));
         }
       } else {
         let host: HostBatch;
         try {
-          host = replica.host(batch);
+          host = toHost(batch);
         } finally {
-          batches.dispose(batch);
+          tf.dispose(Object.values(batch));
         }
         const result = await threads.gradients(host);
         applyGradients(result.gradients, optimizer, options);
@@ -195,7 +182,6 @@ export async function trainLanguageModel(
 ): Promise<TrainingResult> {
   checkTrainingSettings(settings);
   const T = model.config.contextLength;
-  const task: ReplicaTask = { model: "gpt", config: model.config };
   const valBatches = fixedBatches(valTokens, {
     batches: settings.evalBatches,
     batchSize: settings.batchSize,
@@ -203,14 +189,10 @@ export async function trainLanguageModel(
   });
   try {
     return await trainLoop(
-      model.parameters(),
+      { kind: "gpt", config: model.config },
+      model,
       settings,
-      {
-        next: () => sampleBatch(trainTokens, settings.batchSize, T, random),
-        loss: (batch) => replicaLoss(task, model, { x: batch.x, y: batch.y }),
-        dispose: disposeBatch,
-        replica: { task, model, host: (batch) => toHost({ x: batch.x, y: batch.y }) },
-      },
+      () => ({ ...sampleBatch(trainTokens, settings.batchSize, T, random) }),
       () => meanLoss(valBatches, (b) => model.loss(b.x, b.y)),
       onStep,
     );

@@ -1,0 +1,72 @@
+/**
+ * The fast paths the readable core may take: each function runs one operation by the course's
+ * WebAssembly kernels when they are registered for the current backend (`initCourse`, on wasm)
+ * and the inputs are float32, and returns `undefined` otherwise, so the caller falls back to
+ * the plain formula it states:
+ *
+ *     fastLayerNorm(x, γ, β, ε) ?? layerNormFormula(x, γ, β, ε)
+ *
+ * Each kernel computes its value and what its gradient needs in one pass forward and one
+ * backward; tests check both against the formulas and against finite differences.
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs";
+import { GELU_KERNEL } from "./wasm/gelu.ts";
+import { LAYER_NORM_GRAD_KERNEL, LAYER_NORM_KERNEL } from "./wasm/layer_norm.ts";
+
+/** Whether `kernel` is registered for the current backend and every input is float32. */
+function usable(kernel: string, inputs: readonly tf.Tensor[]): boolean {
+  return tf.getKernel(kernel, tf.getBackend()) !== undefined &&
+    inputs.every((t) => t.dtype === "float32");
+}
+
+/**
+ * LayerNorm of `x` `(..., C)` with gain and bias `(C)` by one kernel forward and one backward,
+ * or `undefined` where the kernels cannot run. The backward, with x̂ = (x − mean) / σ and
+ * g = dy ⊙ γ per vector: dβ = Σ dy, dγ = Σ dy ⊙ x̂, dx = (g − mean(g) − x̂ ⊙ mean(g ⊙ x̂)) / σ.
+ */
+export function fastLayerNorm(
+  x: tf.Tensor,
+  gain: tf.Tensor,
+  bias: tf.Tensor,
+  epsilon: number,
+): tf.Tensor | undefined {
+  if (!usable(LAYER_NORM_KERNEL, [x, gain, bias])) return undefined;
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [x, gain, bias] = args as tf.Tensor[];
+    const [y, normalised, inverseSigma] = tf.engine().runKernel(
+      LAYER_NORM_KERNEL,
+      { x, gain, bias },
+      { epsilon },
+    ) as tf.Tensor[];
+    (args[3] as tf.GradSaveFunc)([normalised, inverseSigma, gain]);
+    return {
+      value: y,
+      gradFunc: (dy: tf.Tensor, [normalised, inverseSigma, gain]: tf.Tensor[]) =>
+        tf.engine().runKernel(LAYER_NORM_GRAD_KERNEL, {
+          dy,
+          normalised,
+          inverseSigma,
+          gain,
+        }) as tf.Tensor[],
+    };
+  });
+  return op(x, gain, bias);
+}
+
+/** GELU by its kernel, which also gives GELU′(x): kept for the backward pass, `dy · GELU′(x)`. */
+const geluKernel = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+  const x = args[0] as tf.Tensor;
+  const [y, slope] = tf.engine().runKernel(GELU_KERNEL, { x }) as tf.Tensor[];
+  (args[1] as tf.GradSaveFunc)([slope]);
+  return {
+    value: y,
+    gradFunc: (dy: tf.Tensor, [saved]: tf.Tensor[]) => tf.mul(dy, saved),
+  };
+});
+
+/** Exact GELU of `x` by one kernel (value and slope at once), or `undefined` where it cannot run. */
+export function fastGelu(x: tf.Tensor): tf.Tensor | undefined {
+  return usable(GELU_KERNEL, [x]) ? geluKernel(x) : undefined;
+}

@@ -1,0 +1,118 @@
+/**
+ * The course's models by kind, the name a checkpoint's header gives them ("gpt", …): how to
+ * build each from its config, what a training batch of it holds, and its training loss. The
+ * training loops compute every loss through this table, and the engine's worker threads import
+ * it (by {@link MODEL_REGISTRY}, the URL of this module) to build replicas, so any model listed
+ * here trains on one thread or on N with the same loss. A new model is one more entry.
+ *
+ * Batches are named int32 matrices `(B, T)` whose rows are the examples (so they split into
+ * shards by rows); where a target is {@link IGNORE_TARGET}, it is left out of the loss.
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs";
+import {
+  countTargets,
+  type LossOptions,
+  type ReplicaJob,
+  type ReplicaKind,
+  requireBatchNames,
+  type TensorBatch,
+} from "../engine/mod.ts";
+import { EncoderDecoder, type EncoderDecoderConfig } from "./encoder_decoder.ts";
+import { EncoderOnly, type EncoderOnlyConfig } from "./encoder_only.ts";
+import { GPT, type GPTConfig } from "./gpt.ts";
+
+/** The target id of positions left out of a loss. */
+export const IGNORE_TARGET = -1;
+
+/** The URL of this module: what a worker imports to find {@link MODEL_KINDS}. */
+export const MODEL_REGISTRY: string = import.meta.url;
+
+/** A GPT: batch `{ x, y }` (ids and next ids); `options.ignoreId` targets are left out. */
+const gpt: ReplicaKind<GPT, GPTConfig> = {
+  batchNames: ["x", "y"],
+  build: (config) => new GPT(config),
+  loss: (model, b, options) => model.loss(b.x, b.y, { ignoreId: options.ignoreId }),
+  countedTargets: (b, options) => countTargets(b.y.data, options.ignoreId),
+};
+
+/**
+ * An encoder-decoder: batch `{ source, targetIn, targetOut }`, padding left out, label
+ * smoothing `options.labelSmoothing` (default 0).
+ */
+const encoderDecoder: ReplicaKind<EncoderDecoder, EncoderDecoderConfig> = {
+  batchNames: ["source", "targetIn", "targetOut"],
+  build: (config) => new EncoderDecoder(config),
+  loss: (model, b, options) =>
+    model.loss(b.source, b.targetIn, b.targetOut, options.labelSmoothing ?? 0),
+  countedTargets: (b, _options, config) => countTargets(b.targetOut.data, config.padId ?? 0),
+};
+
+/**
+ * An encoder-only model trained by masked-language modelling: batch `{ ids, targets }`, where
+ * `targets` holds the original token at each chosen position and {@link IGNORE_TARGET}
+ * elsewhere.
+ */
+const encoderOnly: ReplicaKind<EncoderOnly, EncoderOnlyConfig> = {
+  batchNames: ["ids", "targets"],
+  build: (config) => new EncoderOnly(config),
+  loss: (model, b) => {
+    const targets = b.targets.dataSync();
+    const positions: number[] = [];
+    const labels: number[] = [];
+    targets.forEach((id, i) => {
+      if (id === IGNORE_TARGET) return;
+      positions.push(i); // flat index b · T + t
+      labels.push(id);
+    });
+    return tf.tidy(() =>
+      model.loss(b.ids, tf.tensor1d(positions, "int32"), tf.tensor1d(labels, "int32"))
+    );
+  },
+  countedTargets: (b) => countTargets(b.targets.data, IGNORE_TARGET),
+};
+
+/** The models by kind. */
+export const MODEL_KINDS = {
+  gpt,
+  "encoder-decoder": encoderDecoder,
+  "encoder-only": encoderOnly,
+} as const;
+
+/** A model kind's name. */
+export type ModelKind = keyof typeof MODEL_KINDS;
+
+/** A model of kind `K`. */
+export type ModelOf<K extends ModelKind> = ReturnType<(typeof MODEL_KINDS)[K]["build"]>;
+
+/** A training task as data: which kind, its config, the loss's settings. */
+export interface TrainingTask<K extends ModelKind = ModelKind> {
+  /** The model's kind. */
+  kind: K;
+  /** Its config. */
+  config: Parameters<(typeof MODEL_KINDS)[K]["build"]>[0];
+  /** The loss's settings, e.g. `{ ignoreId: IGNORE_TARGET }` or `{ labelSmoothing: 0.1 }`. */
+  options?: LossOptions;
+}
+
+/** The task as a job a worker thread can be given. */
+export function replicaJob(task: TrainingTask): ReplicaJob {
+  return {
+    kind: task.kind,
+    config: task.config,
+    options: task.options ?? {},
+    registry: MODEL_REGISTRY,
+  };
+}
+
+/** The training loss of `model` on `batch`, as the task's kind defines it. */
+export function taskLoss<K extends ModelKind>(
+  task: TrainingTask<K>,
+  model: ModelOf<K>,
+  batch: TensorBatch,
+): tf.Scalar {
+  const kind: ReplicaKind = MODEL_KINDS[task.kind];
+  requireBatchNames(kind, task.kind, batch);
+  return kind.loss(model, batch, task.options ?? {}, task.config);
+}
