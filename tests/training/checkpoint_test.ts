@@ -1,6 +1,7 @@
 /**
- * Checkpoints are checked byte for byte (format version 2): any damage is reported, never
- * loaded; version-1 files are refused with the way to convert them; the shipped files load.
+ * Checkpoints are checked byte for byte (format version 3): any damage is reported, never
+ * loaded; version-1 files are refused with the way to convert them; the shipped files (format 2)
+ * load with their parameter names mapped, and convert to format 3.
  */
 import * as tf from "@tensorflow/tfjs";
 import { join } from "node:path";
