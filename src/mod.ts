@@ -58,9 +58,10 @@ export {
   type DisplaySink,
   displaySink,
   setDisplaySink,
+  settle,
   type SinkOptions,
 } from "./display/sink.ts";
-export { settle, show, toBundle } from "./display/show.ts";
+export { show, toBundle } from "./display/show.ts";
 export { plotDocument } from "./display/dom.ts";
 export { svgFromElement, SvgView } from "./display/svg.ts";
 export { plot } from "./display/plot.ts";

@@ -66,6 +66,11 @@ export interface RunOptions {
   env?: Record<string, string>;
   /** Capture output instead of printing it. */
   quiet?: boolean;
+  /**
+   * Collect each cell's outputs until the kernel confirms they are all sent (default true; see
+   * `tools/run_notebook.py`); false leaves outputs that arrive after a cell's idle to be lost.
+   */
+  sync?: boolean;
 }
 
 /** Execute one notebook with `tools/run_notebook.py`; returns its exit code and output. */
@@ -77,6 +82,7 @@ export async function runNotebook(
   const args = [join(ROOT, "tools", "run_notebook.py"), notebook];
   if (options.out) args.push("--out", options.out);
   if (options.rerunOut) args.push("--rerun-out", options.rerunOut);
+  if (options.sync === false) args.push("--no-sync");
   const piped = options.quiet ? "piped" : "inherit";
   const child = new Deno.Command(python, {
     args,

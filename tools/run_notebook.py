@@ -8,6 +8,14 @@ test (write it elsewhere, optionally run every cell a second time in the same ke
 Progress goes to stdout, one line per code cell. On the first failing cell it prints the
 notebook, the cell number and the error, writes what has run so far to --out, and exits 1.
 Exit status 2 means the environment is missing something (Jupyter, the kernel spec).
+
+No output is lost. The Deno kernel (2.9) queues a cell's outputs and sends them from a separate
+loop, but reports the cell finished (`status: idle`) without waiting for that loop, so outputs
+can arrive after the idle; nbclient stops collecting a cell's outputs at its idle and drops the
+rest (or files them under the next cell). So after every code cell this runner sends a marker
+through the same queue, an update of a display id nobody has (it shows nothing), and keeps
+collecting the cell's outputs until the marker comes back: the queue is first in, first out, so
+everything the cell sent is in by then. `--no-sync` turns this off (to see the loss).
 """
 
 import argparse
@@ -15,12 +23,15 @@ import asyncio
 import re
 import sys
 import time
+import uuid
 from pathlib import Path
+from queue import Empty
 
 try:
     import nbformat
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+    from nbclient.util import ensure_async
     from jupyter_client.kernelspec import NoSuchKernel
 except ImportError as missing:  # pragma: no cover - depends on the machine
     print(
@@ -33,6 +44,13 @@ except ImportError as missing:  # pragma: no cover - depends on the machine
 
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
+# The messages that become (or change) a cell's outputs.
+OUTPUT_MESSAGES = {"stream", "display_data", "execute_result", "error", "clear_output",
+                   "update_display_data"}
+
+# Seconds to wait for the marker that closes a cell's outputs.
+SYNC_TIMEOUT = 120
+
 
 def first_line(source: str) -> str:
     for line in source.splitlines():
@@ -44,9 +62,11 @@ def first_line(source: str) -> str:
 class CourseClient(NotebookClient):
     """A NotebookClient that reports each code cell as it finishes."""
 
-    def __init__(self, nb, label: str, **kw):
+    def __init__(self, nb, label: str, sync: bool = True, **kw):
         super().__init__(nb, **kw)
         self.label = label
+        self.sync = sync
+        self.late_outputs = 0
         self.code_total = sum(1 for c in nb.cells if c.cell_type == "code")
         self.code_seen = 0
         self.pass_name = ""
@@ -62,14 +82,19 @@ class CourseClient(NotebookClient):
             # update of a live display would index outputs that are gone (IndexError).
             self.clear_display_id_mapping(index)
             started = time.perf_counter()
+            synced = self.sync and cell.source.strip() != ""
             try:
                 await self.async_execute_cell(cell, index)
             except CellExecutionError as err:
+                if synced:
+                    await self.collect_late_outputs(cell, index)
                 raise CellFailure(index, cell, str(err)) from None
             except CellTimeoutError:
                 raise CellFailure(index, cell, f"the cell ran longer than {self.timeout} s") from None
             except DeadKernelError:
                 raise CellFailure(index, cell, "the kernel died while running this cell") from None
+            if synced:
+                await self.collect_late_outputs(cell, index)
             took = time.perf_counter() - started
             print(
                 f"[{self.label}{pass_name}] cell {index + 1}/{len(self.nb.cells)} "
@@ -77,6 +102,35 @@ class CourseClient(NotebookClient):
                 flush=True,
             )
 
+    async def collect_late_outputs(self, cell, index: int) -> None:
+        """Collect the outputs of `cell` that came after its idle (see the module doc)."""
+        token = f"course-sync-{uuid.uuid4()}"
+        marker = self.kc.execute(
+            'Deno.jupyter.broadcast("update_display_data", '
+            f'{{ data: {{}}, metadata: {{}}, transient: {{ display_id: "{token}" }} }});',
+            silent=True,
+            store_history=False,
+        )
+        deadline = time.monotonic() + SYNC_TIMEOUT
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise CellFailure(index, cell, "the kernel never confirmed this cell's outputs")
+            try:
+                msg = await ensure_async(self.kc.iopub_channel.get_msg(timeout=left))
+            except Empty:
+                continue
+            kind = msg["msg_type"]
+            if kind == "update_display_data" and \
+                    msg["content"].get("transient", {}).get("display_id") == token:
+                break
+            if kind in OUTPUT_MESSAGES:  # late, whichever parent header it carries
+                self.late_outputs += 1
+                self.process_message(msg, cell, index)
+        while True:  # the marker's reply, so it does not answer the next cell
+            reply = await ensure_async(self.kc.shell_channel.get_msg(timeout=SYNC_TIMEOUT))
+            if reply["parent_header"].get("msg_id") == marker:
+                break
 
 
 class CellFailure(Exception):
@@ -95,12 +149,15 @@ def error_text(cell, fallback: str) -> str:
     return ANSI.sub("", fallback)
 
 
-async def execute(path: Path, out: Path, rerun_out: Path | None, timeout: int, kernel: str) -> int:
+async def execute(
+    path: Path, out: Path, rerun_out: Path | None, timeout: int, kernel: str, sync: bool
+) -> int:
     nb = nbformat.read(path, as_version=4)
     label = path.stem
     client = CourseClient(
         nb,
         label,
+        sync=sync,
         timeout=timeout,
         kernel_name=kernel,
         resources={"metadata": {"path": str(path.parent.resolve())}},
@@ -130,7 +187,8 @@ async def execute(path: Path, out: Path, rerun_out: Path | None, timeout: int, k
             file=sys.stderr,
         )
         return 1
-    print(f"[{label}] done in {time.perf_counter() - started:.1f} s -> {out}", flush=True)
+    late = f"; {client.late_outputs} outputs came after their cell's idle" if client.late_outputs else ""
+    print(f"[{label}] done in {time.perf_counter() - started:.1f} s{late} -> {out}", flush=True)
     return 0
 
 
@@ -141,12 +199,16 @@ def main() -> int:
     parser.add_argument("--rerun-out", type=Path, help="run all cells again in the same kernel; write that here")
     parser.add_argument("--timeout", type=int, default=1800, help="seconds one cell may run")
     parser.add_argument("--kernel", default="deno")
+    parser.add_argument("--no-sync", action="store_true",
+                        help="do not wait for outputs sent after a cell's idle (they may be lost)")
     args = parser.parse_args()
     if not args.notebook.is_file():
         print(f"No notebook at {args.notebook}.", file=sys.stderr)
         return 2
     out = args.out or args.notebook
-    return asyncio.run(execute(args.notebook, out, args.rerun_out, args.timeout, args.kernel))
+    return asyncio.run(
+        execute(args.notebook, out, args.rerun_out, args.timeout, args.kernel, not args.no_sync)
+    )
 
 
 if __name__ == "__main__":

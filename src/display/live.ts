@@ -6,7 +6,7 @@
  * @module
  */
 import { type DisplaySink, displaySink } from "./sink.ts";
-import { settle, toBundle } from "./show.ts";
+import { toBundle } from "./show.ts";
 
 /** One output area that is replaced on every update. */
 export class LiveDisplay {
@@ -24,7 +24,7 @@ export class LiveDisplay {
     this.#shown = true; // before awaiting: an update started meanwhile must not add a second output
     const bundle = toBundle(value);
     await sink.display(bundle, { displayId: this.id, update });
-    await settle([bundle]);
+    await sink.delivered?.([bundle]);
   }
 }
 

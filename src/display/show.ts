@@ -1,11 +1,10 @@
 /**
  * `show()`: display values in a notebook so that the output cannot be lost.
  *
- * Under headless execution (nbconvert, nbclient, CI) the Deno kernel can report a cell as
- * finished before the cell's last output has been sent, and that output is dropped. `show()`
- * awaits the display message and then waits a little longer, more for large outputs (see
- * {@link settle}), so the output is out before the cell ends. Use it instead of a bare last
- * expression.
+ * The Deno kernel can report a cell as finished before the cell's last outputs have been sent,
+ * and JupyterLab and nbclient then drop them. `show()` displays its values and then waits until
+ * the kernel confirms they have left (`delivery.ts`), so they are out before the cell ends. Use
+ * it instead of a bare last expression.
  *
  * @module
  */
@@ -33,18 +32,7 @@ export async function show(...values: unknown[]): Promise<void> {
   const sink = displaySink();
   const bundles = values.map(toBundle);
   for (const bundle of bundles) await sink.display(bundle);
-  await settle(bundles);
-}
-
-/**
- * Wait until displayed bundles have most likely been sent: 10 ms, plus 1 ms per 10 kB, at most
- * 0.5 s. Awaiting the display call is not enough: the Deno kernel queues the message and can
- * report the cell finished while a large one (a 500 kB heatmap) is still being sent, and then the
- * output is lost. (Under plain `deno run` and in tests the wait is the same, and harmless.)
- */
-export function settle(bundles: readonly MediaBundle[]): Promise<void> {
-  const bytes = bundles.reduce((n, b) => n + Object.values(b).reduce((m, v) => m + v.length, 0), 0);
-  return new Promise((resolve) => setTimeout(resolve, Math.min(500, 10 + bytes / 10_000)));
+  await sink.delivered?.(bundles);
 }
 
 function isPlotElement(value: unknown): value is Element {

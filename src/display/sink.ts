@@ -7,6 +7,7 @@
  * @module
  */
 import type { MediaBundle } from "./bundle.ts";
+import { confirmDelivered, connectionInfo } from "./delivery.ts";
 
 /** Options of one display message. */
 export interface SinkOptions {
@@ -20,6 +21,11 @@ export interface SinkOptions {
 export interface DisplaySink {
   /** Show `bundle`; resolves when it has been handed on. */
   display(bundle: MediaBundle, options?: SinkOptions): Promise<void>;
+  /**
+   * Resolve once every bundle displayed so far has left for the front end (`bundles`, the last
+   * ones, size a fallback wait); sinks that hand bundles straight on need not have it.
+   */
+  delivered?(bundles: readonly MediaBundle[]): Promise<void>;
 }
 
 interface KernelDisplay {
@@ -27,6 +33,7 @@ interface KernelDisplay {
     obj: unknown,
     options?: { raw?: boolean; update?: boolean; display_id?: string },
   ): Promise<void>;
+  broadcast(type: string, content: Record<string, unknown>): unknown;
 }
 
 /** The Deno kernel's display function, or undefined outside the kernel. */
@@ -34,15 +41,38 @@ function kernelDisplay(): KernelDisplay | undefined {
   try {
     // Outside `deno jupyter`, reading Deno.jupyter throws ("only available in deno jupyter").
     const jupyter = (globalThis as { Deno?: { jupyter?: KernelDisplay } }).Deno?.jupyter;
-    return typeof jupyter?.display === "function" ? jupyter : undefined;
+    return typeof jupyter?.display === "function" && typeof jupyter.broadcast === "function"
+      ? jupyter
+      : undefined;
   } catch {
     return undefined;
   }
 }
 
+/** Whether a confirmation failed once: then the kernel is not asked again. */
+let unconfirmable = false;
+
 /** Sends bundles to the notebook through `Deno.jupyter.display`. */
 class KernelSink implements DisplaySink {
   constructor(private readonly kernel: KernelDisplay) {}
+
+  /**
+   * Wait for the kernel to confirm that its queued messages are sent (`delivery.ts`); where it
+   * cannot be asked (no connection file to be found), or once it has failed to answer, wait as
+   * {@link settle} says instead.
+   */
+  async delivered(bundles: readonly MediaBundle[]): Promise<void> {
+    const info = unconfirmable ? undefined : connectionInfo();
+    if (info !== undefined) {
+      try {
+        return await confirmDelivered(this.kernel, info);
+      } catch {
+        unconfirmable = true;
+      }
+    }
+    await settle(bundles);
+  }
+
   display(bundle: MediaBundle, options: SinkOptions = {}): Promise<void> {
     return this.kernel.display(bundle, {
       raw: true,
@@ -75,4 +105,13 @@ export function displaySink(): DisplaySink {
   if (chosen !== undefined) return chosen;
   const kernel = kernelDisplay();
   return kernel !== undefined ? new KernelSink(kernel) : consoleSink;
+}
+
+/**
+ * Wait until displayed bundles have most likely been sent, where the kernel cannot confirm it:
+ * 10 ms, plus 1 ms per 10 kB, at most 0.5 s.
+ */
+export function settle(bundles: readonly MediaBundle[]): Promise<void> {
+  const bytes = bundles.reduce((n, b) => n + Object.values(b).reduce((m, v) => m + v.length, 0), 0);
+  return new Promise((resolve) => setTimeout(resolve, Math.min(500, 10 + bytes / 10_000)));
 }
