@@ -1,5 +1,6 @@
 /**
- * `deno task lab`: open JupyterLab on the course's notebooks, or say how to get it.
+ * `deno task lab`: open JupyterLab on the course's notebooks, or say how to get it. As root
+ * (where JupyterLab refuses to start without it) it passes `--allow-root`, and says so.
  *
  * @module
  */
@@ -14,8 +15,11 @@ if (version?.code !== 0) {
   );
   Deno.exit(1);
 }
+// JupyterLab refuses to start as root (a container, a CI machine) unless told it may.
+const asRoot = Deno.uid() === 0;
+if (asRoot) console.log("Running as root: starting JupyterLab with --allow-root.");
 const lab = new Deno.Command("jupyter", {
-  args: ["lab", join(ROOT, "notebooks")],
+  args: ["lab", join(ROOT, "notebooks"), ...(asRoot ? ["--allow-root"] : [])],
   stdin: "inherit",
   stdout: "inherit",
   stderr: "inherit",
