@@ -14,7 +14,7 @@
  *   `metrics/` · `training/` (batches, AdamW, schedule, clipping, the loop, checkpoints) ·
  *   `generation/` (sampling and decoding).
  * - **recipes** `recipes/`: one file per training lesson, named like its checkpoint: settings,
- *   data preparation, nothing generic.
+ *   the lesson's data and its training call; the generic parts live in the core.
  *
  * @module
  */
@@ -29,8 +29,6 @@ export {
   type BatchGradients,
   type CourseRuntime,
   DataParallel,
-  fastGelu,
-  fastLayerNorm,
   type HostBatch,
   type HostMatrix,
   initCourse,
@@ -191,7 +189,6 @@ export {
 export {
   IGNORE_TARGET,
   MODEL_KINDS,
-  MODEL_REGISTRY,
   type ModelKind,
   type ModelOf,
   replicaJob,

@@ -87,7 +87,10 @@ class CourseClient(NotebookClient):
                 await self.async_execute_cell(cell, index)
             except CellExecutionError as err:
                 if synced:
-                    await self.collect_late_outputs(cell, index)
+                    try:  # the error's own outputs may be late too; but report the error itself
+                        await self.collect_late_outputs(cell, index)
+                    except CellFailure:
+                        pass
                 raise CellFailure(index, cell, str(err)) from None
             except CellTimeoutError:
                 raise CellFailure(index, cell, f"the cell ran longer than {self.timeout} s") from None
@@ -113,13 +116,7 @@ class CourseClient(NotebookClient):
         )
         deadline = time.monotonic() + SYNC_TIMEOUT
         while True:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                raise CellFailure(index, cell, "the kernel never confirmed this cell's outputs")
-            try:
-                msg = await ensure_async(self.kc.iopub_channel.get_msg(timeout=left))
-            except Empty:
-                continue
+            msg = await self.next_message(self.kc.iopub_channel, deadline, cell, index)
             kind = msg["msg_type"]
             if kind == "update_display_data" and \
                     msg["content"].get("transient", {}).get("display_id") == token:
@@ -128,9 +125,21 @@ class CourseClient(NotebookClient):
                 self.late_outputs += 1
                 self.process_message(msg, cell, index)
         while True:  # the marker's reply, so it does not answer the next cell
-            reply = await ensure_async(self.kc.shell_channel.get_msg(timeout=SYNC_TIMEOUT))
+            reply = await self.next_message(self.kc.shell_channel, deadline, cell, index)
             if reply["parent_header"].get("msg_id") == marker:
                 break
+
+    async def next_message(self, channel, deadline: float, cell, index: int):
+        """The next message on `channel`, checking every second that the kernel still lives."""
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise CellFailure(index, cell, "the kernel never confirmed this cell's outputs")
+            try:
+                return await ensure_async(channel.get_msg(timeout=min(1.0, left)))
+            except Empty:
+                if not await ensure_async(self.km.is_alive()):
+                    raise CellFailure(index, cell, "the kernel died while running this cell") from None
 
 
 class CellFailure(Exception):

@@ -18,22 +18,34 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 /** The part of a Jupyter connection file used here. */
-interface ConnectionInfo {
+export interface ConnectionInfo {
   ip: string;
   iopub_port: number;
 }
 
 /**
  * The kernel's connection file, from its command line (`deno jupyter --kernel --conn FILE`), or
- * undefined where the command line cannot be read (no `/proc`, as on macOS and Windows).
+ * undefined where the command line cannot be read (no `/proc`, as on macOS and Windows). Read
+ * once.
  */
 export function connectionInfo(): ConnectionInfo | undefined {
+  if (!looked) [info, looked] = [readConnectionInfo(), true];
+  return info;
+}
+
+let info: ConnectionInfo | undefined;
+let looked = false;
+
+function readConnectionInfo(): ConnectionInfo | undefined {
   try {
     const argv = Deno.readTextFileSync("/proc/self/cmdline").split("\0");
     const at = argv.indexOf("--conn");
     if (at < 0) return undefined;
-    const info = JSON.parse(Deno.readTextFileSync(argv[at + 1]));
-    return typeof info.ip === "string" && Number.isInteger(info.iopub_port) ? info : undefined;
+    const file = JSON.parse(Deno.readTextFileSync(argv[at + 1]));
+    const tcp = (file.transport ?? "tcp") === "tcp";
+    return tcp && typeof file.ip === "string" && Number.isInteger(file.iopub_port)
+      ? { ip: file.ip, iopub_port: file.iopub_port }
+      : undefined;
   } catch {
     return undefined;
   }
@@ -90,12 +102,23 @@ async function subscribe(conn: Deno.Conn): Promise<void> {
   await readFrame(conn); // the kernel's READY
 }
 
-/** Whether `frames` (`<IDS|MSG>`, signature, header, parent, metadata, content) is the marker. */
+/** The frame that separates a message's routing frames from its parts. */
+const DELIMITER = "<IDS|MSG>";
+
+/**
+ * Whether `frames` (routing frames, `<IDS|MSG>`, signature, header, parent header, metadata,
+ * content, …) is the marker.
+ */
 function isMarker(frames: Uint8Array[], token: string): boolean {
-  if (frames.length < 6) return false;
-  const header = JSON.parse(decoder.decode(frames[2]));
-  if (header.msg_type !== "update_display_data") return false;
-  return JSON.parse(decoder.decode(frames[5])).transient?.display_id === token;
+  const at = frames.findIndex((f) => decoder.decode(f) === DELIMITER);
+  if (at < 0 || frames.length < at + 6) return false;
+  try {
+    const header = JSON.parse(decoder.decode(frames[at + 2]));
+    if (header.msg_type !== "update_display_data") return false;
+    return JSON.parse(decoder.decode(frames[at + 5])).transient?.display_id === token;
+  } catch {
+    return false; // not a message of the Jupyter protocol: not the marker
+  }
 }
 
 /** What {@link confirmDelivered} needs of the kernel: its `broadcast`. */
@@ -104,23 +127,40 @@ export interface KernelBroadcast {
   broadcast(type: string, content: Record<string, unknown>): unknown;
 }
 
+/** The kernel did not confirm in time (it may be busy: worth asking again next time). */
+export class DeliveryTimeout extends Error {}
+
 /**
  * Resolve once every message `kernel` queued before the call has been sent (see the module
- * doc); reject if that takes more than `timeoutMs`. `info` is the kernel's connection file.
+ * doc); reject with {@link DeliveryTimeout} if that takes more than `timeoutMs`, with another
+ * error if the kernel cannot be asked. `info` is the kernel's connection file.
  */
 export async function confirmDelivered(
   kernel: KernelBroadcast,
   info: ConnectionInfo,
   timeoutMs = 3000,
 ): Promise<void> {
-  const conn = await Deno.connect({ hostname: info.ip, port: info.iopub_port });
+  const started = Date.now();
+  const connecting = Deno.connect({ hostname: info.ip, port: info.iopub_port });
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), timeoutMs);
+  });
+  const connected = await Promise.race([connecting, late]);
+  clearTimeout(timer);
+  if (connected === undefined) {
+    connecting.then((c) => c.close(), () => {});
+    throw new DeliveryTimeout(`the kernel's output channel did not answer in ${timeoutMs} ms`);
+  }
+  const conn = connected;
   conn.setNoDelay(true);
   let closed = false;
   const close = () => {
     if (!closed) conn.close();
     closed = true;
   };
-  const timeout = setTimeout(close, timeoutMs); // a pending read then fails
+  const left = Math.max(0, timeoutMs - (Date.now() - started));
+  const timeout = setTimeout(close, left); // a pending read then fails
   let seen = false;
   try {
     await subscribe(conn);
@@ -137,16 +177,16 @@ export async function confirmDelivered(
         metadata: {},
         transient: { display_id: token },
       });
-      let timer: ReturnType<typeof setTimeout> | undefined;
+      let pause: ReturnType<typeof setTimeout> | undefined;
       await Promise.race([
         reader,
-        new Promise((resolve) => (timer = setTimeout(resolve, Math.min(2 ** attempt, 20)))),
+        new Promise((resolve) => (pause = setTimeout(resolve, Math.min(2 ** attempt, 20)))),
       ]);
-      clearTimeout(timer);
+      clearTimeout(pause);
     }
   } catch (error) {
     throw closed
-      ? new Error(`the kernel did not confirm its displays within ${timeoutMs} ms`)
+      ? new DeliveryTimeout(`the kernel did not confirm its displays in ${timeoutMs} ms`)
       : error;
   } finally {
     clearTimeout(timeout);

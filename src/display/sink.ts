@@ -7,7 +7,7 @@
  * @module
  */
 import type { MediaBundle } from "./bundle.ts";
-import { confirmDelivered, connectionInfo } from "./delivery.ts";
+import { confirmDelivered, connectionInfo, DeliveryTimeout } from "./delivery.ts";
 
 /** Options of one display message. */
 export interface SinkOptions {
@@ -49,7 +49,7 @@ function kernelDisplay(): KernelDisplay | undefined {
   }
 }
 
-/** Whether a confirmation failed once: then the kernel is not asked again. */
+/** Whether the kernel could not be asked (not just slow to answer): then it is not asked again. */
 let unconfirmable = false;
 
 /** Sends bundles to the notebook through `Deno.jupyter.display`. */
@@ -58,16 +58,16 @@ class KernelSink implements DisplaySink {
 
   /**
    * Wait for the kernel to confirm that its queued messages are sent (`delivery.ts`); where it
-   * cannot be asked (no connection file to be found), or once it has failed to answer, wait as
-   * {@link settle} says instead.
+   * cannot be asked (no connection file to be found, no answer to the handshake), or is slow to
+   * answer, wait as {@link settle} says instead.
    */
   async delivered(bundles: readonly MediaBundle[]): Promise<void> {
     const info = unconfirmable ? undefined : connectionInfo();
     if (info !== undefined) {
       try {
         return await confirmDelivered(this.kernel, info);
-      } catch {
-        unconfirmable = true;
+      } catch (error) {
+        if (!(error instanceof DeliveryTimeout)) unconfirmable = true;
       }
     }
     await settle(bundles);

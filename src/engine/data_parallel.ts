@@ -233,9 +233,18 @@ export class DataParallel {
     return this.#workers.length + 1;
   }
 
-  /** The loss and mean gradients of `batch`, its shards computed at the same time. */
+  /**
+   * The loss and mean gradients of `batch`, its shards computed at the same time. If a shard
+   * fails, the error is thrown once every worker has finished with this batch, so the next call
+   * starts clean.
+   */
   async gradients(batch: HostBatch): Promise<BatchGradients> {
     const shards = splitRows(batch, this.shards);
+    const { job, kind } = this.#loaded;
+    shards.forEach((shard) => requireBatchNames(kind, job.kind, shard));
+    const counts = shards.map((shard) => kind.countedTargets(shard, job.options, job.config));
+    const total = Math.max(1, counts.reduce((a, b) => a + b, 0));
+    const shares = counts.map((count) => count / total);
     const working = shards.slice(1).map((shard, i) => {
       Atomics.store(this.#slots[i].state, 0, WORKING);
       const failed = this.#request(i, {
@@ -246,13 +255,9 @@ export class DataParallel {
       failed.catch(() => {}); // read below, once the worker's state says FAILED
       return failed;
     });
-    const { job, kind } = this.#loaded;
-    shards.forEach((shard) => requireBatchNames(kind, job.kind, shard));
-    const counts = shards.map((shard) => kind.countedTargets(shard, job.options, job.config));
-    const total = Math.max(1, counts.reduce((a, b) => a + b, 0));
-    const shares = counts.map((count) => count / total);
-    const own = lossAndGradients(this.#loaded, this.#model, this.#variables, shards[0]);
+    let mine: ReturnType<typeof lossAndGradients> | undefined;
     try {
+      const own = mine = lossAndGradients(this.#loaded, this.#model, this.#variables, shards[0]);
       for (let i = 0; i < working.length; i++) await this.#finished(i, working[i]);
       let loss = shares[0] * own.value.dataSync()[0];
       const others = working.map((_, i) => {
@@ -266,10 +271,10 @@ export class DataParallel {
       const combined = new Float32Array(this.#weights.length);
       let offset = 0;
       this.#variables.forEach((v, index) => {
-        const mine = own.grads[v.name];
+        const ownGradient = own.grads[v.name];
         const parts: { values: Float32Array; share: number }[] = [];
-        if (mine !== undefined) {
-          parts.push({ values: readNumbers(mine), share: shares[0] });
+        if (ownGradient !== undefined) {
+          parts.push({ values: readNumbers(ownGradient), share: shares[0] });
         }
         for (const other of others) {
           if (other.slots.present[index] === 0) continue;
@@ -288,8 +293,13 @@ export class DataParallel {
         offset += v.size;
       });
       return { loss, gradients };
+    } catch (error) {
+      for (let i = 0; i < working.length; i++) {
+        await this.#finished(i, working[i]).catch(() => {}); // each worker done with this batch
+      }
+      throw error;
     } finally {
-      tf.dispose([own.value, ...Object.values(own.grads)]);
+      if (mine !== undefined) tf.dispose([mine.value, ...Object.values(mine.grads)]);
     }
   }
 

@@ -10,7 +10,7 @@
  *   threads);
  * - `wasm/`: the WebAssembly kernels and the small assembler that writes them (matrix product,
  *   LayerNorm, GELU, AdamW's update, the kernels wasm lacks for training);
- * - `engine/data_parallel.ts`, `gradient_worker.ts`, `replica.ts`: a step's gradients computed on N
+ * - `data_parallel.ts`, `gradient_worker.ts`, `replica.ts`: a step's gradients computed on N
  *   threads, for any model kind a registry lists.
  *
  * @module

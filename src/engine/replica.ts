@@ -118,11 +118,13 @@ export function toHost(batch: TensorBatch): HostBatch {
 
 /** Int32 tensors of a plain batch (the caller disposes them). */
 export function toTensors(batch: HostBatch): TensorBatch {
-  const tensors: TensorBatch = {};
-  for (const [name, m] of Object.entries(batch)) {
-    tensors[name] = tf.tensor2d(m.data, [m.rows, m.cols], "int32");
-  }
-  return tensors;
+  return tf.tidy(() => {
+    const tensors: TensorBatch = {};
+    for (const [name, m] of Object.entries(batch)) {
+      tensors[name] = tf.tensor2d(m.data, [m.rows, m.cols], "int32");
+    }
+    return tensors;
+  });
 }
 
 /**

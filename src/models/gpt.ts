@@ -135,10 +135,13 @@ export class GPT extends Module {
   /** The model's input `X = E[ids] + P` for positions `past … past + T − 1`: `(B, T, C)`. */
   private embed(ids: tf.Tensor2D, past = 0): tf.Tensor3D {
     const T = ids.shape[1];
+    // The lookup first: it checks the ids before any other kernel runs (under tf.variableGrads a
+    // kernel that ran before a throw leaves a tensor behind).
+    const tokens = this.tokenEmbedding.apply(ids); // (B, T, C)
     const positions = past === 0
       ? this.positions.apply(T) // (T, C)
       : this.positions.apply(past + T).slice([past, 0], [T, this.config.dModel]);
-    return this.tokenEmbedding.apply(ids).add(positions) as tf.Tensor3D;
+    return tokens.add(positions) as tf.Tensor3D;
   }
 
   /**

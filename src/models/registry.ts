@@ -24,7 +24,7 @@ import { EncoderOnly, type EncoderOnlyConfig } from "./encoder_only.ts";
 import { GPT, type GPTConfig } from "./gpt.ts";
 
 /** The target id of positions left out of a loss. */
-export const IGNORE_TARGET = -1;
+export const IGNORE_TARGET: number = -1;
 
 /** The URL of this module: what a worker imports to find {@link MODEL_KINDS}. */
 export const MODEL_REGISTRY: string = import.meta.url;
@@ -58,6 +58,12 @@ const encoderOnly: ReplicaKind<EncoderOnly, EncoderOnlyConfig> = {
   batchNames: ["ids", "targets"],
   build: (config) => new EncoderOnly(config),
   loss: (model, b) => {
+    if (b.targets.shape.join() !== b.ids.shape.join()) {
+      throw new RangeError(
+        `an encoder-only batch needs targets shaped like its ids: ids [${b.ids.shape}], ` +
+          `targets [${b.targets.shape}]`,
+      );
+    }
     const targets = b.targets.dataSync();
     const positions: number[] = [];
     const labels: number[] = [];

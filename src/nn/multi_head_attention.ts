@@ -12,8 +12,8 @@
  *
  * A position scheme that acts inside attention (rotary positions turn each query and key by an
  * angle that grows with its position) is given to the constructor as {@link AttentionPositions}:
- * it is applied to the queries and keys of every head, self-attention only, before their dot
- * products. Without one, positions come from the model's input (learned or sinusoidal vectors
+ * it is applied to the queries and keys of every head before their dot products, so it belongs
+ * to self-attention, where both come from one sequence. Without one, positions come from the model's input (learned or sinusoidal vectors
  * added to the embeddings).
  *
  * @module
@@ -45,7 +45,7 @@ export interface AttentionPositions {
 
 /** Options of {@link MultiHeadAttention}: the projections' initialisation and a position scheme. */
 export interface AttentionOptions extends LinearOptions {
-  /** Applied to queries and keys of self-attention (none by default). */
+  /** Applied to queries and keys (none by default); for self-attention only. */
   positions?: AttentionPositions;
 }
 
@@ -102,9 +102,7 @@ export class MultiHeadAttention extends Module {
       let q = this.splitHeads(this.query.apply(x)); // (B, H, Tq, d)
       let k = this.splitHeads(this.key.apply(context)); // (B, H, Tk, d)
       const v = this.splitHeads(this.value.apply(context)); // (B, H, Tk, d)
-      if (this.positions && context === x) {
-        [q, k] = [this.positions.apply(q, 0), this.positions.apply(k, 0)];
-      }
+      if (this.positions) [q, k] = [this.positions.apply(q, 0), this.positions.apply(k, 0)];
       const { output, weights } = scaledDotProductAttention(q, k, v, mask); // (B, H, Tq, d)
       const joined = output.transpose([0, 2, 1, 3]).reshape([B, Tq, this.dModel]); // (B, Tq, C)
       return { output: this.output.apply(joined) as tf.Tensor3D, weights: weights as tf.Tensor4D };

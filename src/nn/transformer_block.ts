@@ -64,6 +64,7 @@ export class TransformerBlock extends Module {
   /** Norm of the feed-forward sub-layer. */
   readonly feedForwardNorm: Norm;
 
+  /** @param parts a position scheme for self-attention, if the model uses one (rotary) */
   constructor(config: BlockConfig, parts: BlockParts = {}) {
     super();
     this.config = resolveBlockConfig(config);

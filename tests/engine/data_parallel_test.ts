@@ -238,3 +238,30 @@ Deno.test("a worker's error reaches the caller; an unknown model kind is named",
   assert(message.includes('no model kind "lstm"') && message.includes("encoder-only"), message);
   model.dispose();
 });
+
+Deno.test("after a shard fails, the next batch's gradients are right, and no tensor is left behind", async () => {
+  setSeed(2);
+  const model = new GPT(TINY_GPT);
+  const job = replicaJob({ kind: "gpt", config: TINY_GPT });
+  const good = { x: matrix([[1, 2], [3, 4]]), y: matrix([[2, 3], [4, 5]]) };
+  // Id 99 in the first shard, the one this thread computes, while the worker computes the second.
+  const bad = { x: matrix([[1, 99], [3, 4]]), y: matrix([[2, 3], [4, 5]]) };
+  const fresh = await DataParallel.start(job, model, 2);
+  let expected: number;
+  try {
+    expected = (await fresh.gradients(good)).loss;
+  } finally {
+    fresh.close();
+  }
+  const parallel = await DataParallel.start(job, model, 2);
+  try {
+    const before = tf.memory().numTensors;
+    const message = await parallel.gradients(bad).then(() => "", (e: Error) => e.message);
+    assert(message.includes("99"), `the bad id is named: ${message}`);
+    assertEquals(tf.memory().numTensors, before, "the failed step left no tensor behind");
+    assertEquals((await parallel.gradients(good)).loss, expected, "the next step is not stale");
+  } finally {
+    parallel.close();
+    model.dispose();
+  }
+});

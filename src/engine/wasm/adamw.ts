@@ -1,5 +1,6 @@
 /**
- * AdamW's update as one WebAssembly loop over 4 numbers at a time (SIMD), for {@link AdamW}.
+ * AdamW's update as one WebAssembly loop over 4 numbers at a time (SIMD), for the optimizer
+ * `AdamW` (`training/adamw.ts`).
  *
  * An update touches every parameter five times (gradient, m, v, the weight and the result);
  * written as tensor operations it is a dozen kernel calls per parameter, in plain JavaScript a
@@ -11,7 +12,7 @@
  */
 import { FunctionBody, instantiate, type KernelExport } from "./assembler.ts";
 
-/** The constants of one update (see `adamw.ts` for the formula). */
+/** The constants of one update (see `training/adamw.ts` for the formula). */
 export interface AdamWStep {
   /** Multiplies the gradient first (clipping's factor). */
   scale: number;

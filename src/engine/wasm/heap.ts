@@ -1,7 +1,7 @@
 /**
  * Where the wasm backend keeps tensors: one `WebAssembly.Memory` (the heap of its emscripten
  * module), each tensor's numbers at an offset in it. The course's own WebAssembly kernels
- * (`gemm.ts`, `wasm/gelu.ts`) import that memory and work on tensors where they lie.
+ * (`gemm.ts`, `gelu.ts`) import that memory and work on tensors where they lie.
  *
  * Offsets stay valid while a tensor lives; views (typed arrays) of the memory do not when the
  * heap grows, so a kernel allocates its outputs (`backend.makeOutput`) before taking any.

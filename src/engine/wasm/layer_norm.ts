@@ -1,7 +1,7 @@
 /**
  * LayerNorm and its gradient as two kernels of the wasm backend, written in WebAssembly SIMD and
- * run on the numbers where they lie in the backend's heap. `nn/layer_norm.ts` states the
- * formulas; per row of C numbers (one token's vector):
+ * run on the numbers where they lie in the backend's heap (`nn/layer_norm.ts` states the
+ * forward formula, `fast_ops.ts` the backward); per row of C numbers (one token's vector):
  *
  *     forward:   mean, then σ = √(mean((x − mean)²) + ε), then x̂ = (x − mean) / σ, y = γ x̂ + β
  *     backward:  g = dy γ;  dx = (g − mean(g) − x̂ mean(g x̂)) / σ;  dγ += dy x̂;  dβ += dy

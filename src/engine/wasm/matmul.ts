@@ -4,8 +4,7 @@
  * TensorFlow.js 4.22's wasm `BatchMatMul` is fast in one case only: a single 2-D product
  * `A · B` with neither side transposed (XNNPACK's fully-connected path). With `transposeA` or
  * `transposeB`, or with a batch of more than one matrix — exactly what attention and every
- * backward pass need — it falls back to plain loops, many times slower
- * (`deno task bench:train` measures both).
+ * backward pass need — it falls back to plain loops, many times slower.
  *
  * This replacement kernel computes every product with the course's own kernel
  * (`gemm.ts`), which reads the operands where they lie in the backend's heap:
