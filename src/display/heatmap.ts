@@ -61,18 +61,22 @@ export function heatmap(
   const longest = (xs: string[]) => Math.max(...xs.map((s) => s.length));
   const marginLeft = 12 + 6 * longest(rowLabels) + (options.rowLabel ? 14 : 0);
   const marginTop = 12 + 6 * Math.min(longest(colLabels), 12) + (options.colLabel ? 14 : 0);
-  const middle = (domain[0] + domain[1]) / 2;
+  const scheme = options.scheme ?? "blues";
   const marks: Plot.Markish[] = [
     Plot.cell(cells, { x: "c", y: "r", fill: "value", inset: cell >= 12 ? 0.5 : 0 }),
   ];
   if (digits !== false) {
+    const colour = Plot.scale({ color: { type: "linear", scheme, domain } });
+    const widest = Math.max(...values.map((v) => v.toFixed(digits).length));
     marks.push(
       Plot.text(cells, {
         x: "c",
         y: "r",
         text: (d: { value: number }) => d.value.toFixed(digits),
-        fill: (d: { value: number }) => (d.value > middle ? "white" : "black"),
-        fontSize: 9,
+        // Dark text on light cells, light on dark ones, whatever the scheme (diverging too).
+        fill: (d: { value: number }) => inkFor(String(colour.apply(d.value))),
+        // Small enough that the widest number fits its cell (about 0.6 em a character).
+        fontSize: Math.min(9, Math.floor((cell - 4) / (0.6 * widest))),
       }),
     );
   }
@@ -101,13 +105,29 @@ export function heatmap(
     },
     color: {
       type: "linear",
-      scheme: options.scheme ?? "blues",
+      scheme,
       domain,
       legend: options.legend ?? true,
       label: options.valueLabel ?? null,
     },
     marks,
   });
+}
+
+/**
+ * "black" or "white", whichever contrasts more with the CSS colour `rgb(r, g, b)` or `#rrggbb`
+ * (by its relative luminance L, as WCAG defines it: black wins above L ≈ 0.18).
+ */
+export function inkFor(css: string): "black" | "white" {
+  const rgb = /^rgb\((\d+),\s*(\d+),\s*(\d+)\)$/.exec(css)?.slice(1).map(Number) ??
+    /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(css)?.slice(1).map((h) => parseInt(h, 16));
+  if (rgb === undefined) return "black";
+  const [r, g, b] = rgb.map((v) => {
+    const c = v / 255;
+    return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  });
+  const luminance = 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  return (luminance + 0.05) / 0.05 > 1.05 / (luminance + 0.05) ? "black" : "white";
 }
 
 function toRows(matrix: tf.Tensor | readonly (readonly number[])[]): number[][] {

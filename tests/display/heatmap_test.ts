@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { assert, assertEquals, assertThrows } from "../assert.ts";
 import { heatmap, initCourse } from "../../src/mod.ts";
+import { inkFor } from "../../src/display/heatmap.ts";
 import { parseSvg } from "../display_fixtures.ts";
 
 await initCourse();
@@ -38,4 +39,22 @@ Deno.test("heatmap: rank and label mismatches fail with what was expected", asyn
   const cube = tf.zeros([2, 2, 2]);
   assertThrows(() => heatmap(cube), /rank-2 tensor, got shape \[2,2,2\]/);
   cube.dispose();
+});
+
+Deno.test("heatmap: each number is written in the ink that contrasts with its cell, in any scheme", () => {
+  assertEquals([inkFor("rgb(255, 255, 255)"), inkFor("rgb(0, 0, 0)"), inkFor("#08306b")], [
+    "black",
+    "white",
+    "white",
+  ]);
+  // A diverging scheme is dark at both ends and light in the middle.
+  const view = heatmap([[-1, 0, 1]], { scheme: "rdbu", domain: [-1, 1], digits: 2 });
+  const inks = [...parseSvg(view.svg).querySelectorAll('[aria-label="text"] text')].map((t) =>
+    t.getAttribute("fill")
+  );
+  assertEquals(inks, ["white", "black", "white"]);
+  // Numbers as wide as "-12.34" get a smaller font, so they fit a 28-pixel cell.
+  const wide = parseSvg(heatmap([[-12.34, 5]], { digits: 2, cellSize: 28 }).svg);
+  const size = Number(wide.querySelector('[aria-label="text"]')?.getAttribute("font-size"));
+  assert(size < 9 && size * 0.6 * 6 <= 28 - 4, `font size ${size}`);
 });
