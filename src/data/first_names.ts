@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { requireOneOf } from "../runtime/checks.ts";
 import { readPackageText } from "./package_files.ts";
 import { holdOutEveryNth, type Split } from "./split.ts";
 
@@ -24,11 +25,9 @@ function readNames(list: "female" | "male"): string[] {
  * without duplicates (some names are in both), sorted.
  */
 export function firstNames(list: NameList = "all"): string[] {
+  requireOneOf("list", list, ["female", "male", "all"]);
   if (list === "all") {
     return [...new Set([...readNames("female"), ...readNames("male")])].sort();
-  }
-  if (list !== "female" && list !== "male") {
-    throw new RangeError(`list must be "female", "male" or "all", got ${JSON.stringify(list)}`);
   }
   return readNames(list);
 }

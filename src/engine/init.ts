@@ -5,6 +5,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-wasm";
+import { requireOneOf } from "../runtime/checks.ts";
 import { DEFAULT_SEED, setSeed } from "../runtime/random.ts";
 import { fastMatMulFused, registerFastMatMul } from "./wasm/matmul.ts";
 import { registerWasmGelu } from "./wasm/gelu.ts";
@@ -62,9 +63,7 @@ export interface CourseRuntime {
  */
 export async function initCourse(options: InitOptions = {}): Promise<CourseRuntime> {
   const requested = options.backend ?? "wasm";
-  if (requested !== "wasm" && requested !== "cpu") {
-    throw new RangeError(`backend must be "wasm" or "cpu", got ${JSON.stringify(requested)}`);
-  }
+  requireOneOf("backend", requested, ["wasm", "cpu"]);
   const seed = options.seed ?? DEFAULT_SEED;
   silenceNodeBanner();
   registerWasmTrainingKernels();

@@ -24,7 +24,6 @@ import { crossEntropy } from "../nn/cross_entropy.ts";
 import type { Random } from "../runtime/random.ts";
 import { padRows } from "./seq2seq_batches.ts";
 import {
-  checkTrainingSettings,
   type TrainingRecord,
   type TrainingResult,
   type TrainingSettings,
@@ -194,8 +193,7 @@ export async function trainMaskedLanguageModel(
   settings: Omit<TrainingSettings, "evalBatches">,
   onStep?: (record: TrainingRecord) => void | Promise<void>,
 ): Promise<TrainingResult> {
-  checkTrainingSettings(settings);
-  const { random } = masking;
+  const { random } = masking; // trainLoop checks the settings before it draws a batch
   const padId = model.config.padId;
   return await trainLoop(
     { kind: "encoder-only", config: model.config },

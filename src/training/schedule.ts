@@ -13,6 +13,7 @@ import {
   describeValue,
   requireInRange,
   requireNonNegativeInteger,
+  requireOneOf,
   requirePositiveInteger,
 } from "../runtime/checks.ts";
 
@@ -63,12 +64,7 @@ export function checkSchedule(schedule: Schedule): void {
   }
   requireNonNegativeInteger("schedule.warmup", schedule.warmup);
   requirePositiveInteger("schedule.total", schedule.total);
-  const decay = schedule.decay ?? "cosine";
-  if (decay !== "cosine" && decay !== "linear") {
-    throw new RangeError(
-      `schedule.decay must be "cosine" or "linear", got ${describeValue(decay)}`,
-    );
-  }
+  requireOneOf("schedule.decay", schedule.decay ?? "cosine", ["cosine", "linear"]);
 }
 
 /** How much of the way from `min` to `max` the rate still is at `progress` (0 → 1) of the decay. */
