@@ -62,6 +62,7 @@ export {
 export { show, toBundle } from "./display/show.ts";
 export { plotDocument } from "./display/dom.ts";
 export { svgFromElement, SvgView } from "./display/svg.ts";
+export { svgToPng, withPngCopy } from "./display/raster.ts";
 export { plot } from "./display/plot.ts";
 export { claim, claimBetween, ClaimError } from "./display/claim.ts";
 export { heatmap, type HeatmapOptions } from "./display/heatmap.ts";

@@ -17,13 +17,16 @@ export class LiveDisplay {
   /** @param sink where to send it; default the current sink (the kernel, or the console). */
   constructor(private readonly sink?: DisplaySink) {}
 
-  /** Show `value` (anything `show()` accepts) in this display's place. */
-  async update(value: unknown): Promise<void> {
+  /**
+   * Show `value` (anything `show()` accepts) in this display's place; `draft` when a later update
+   * will replace it (see `SinkOptions.draft`).
+   */
+  async update(value: unknown, { draft = false }: { draft?: boolean } = {}): Promise<void> {
     const sink = this.sink ?? displaySink();
     const update = this.#shown;
     this.#shown = true; // before awaiting: an update started meanwhile must not add a second output
     const bundle = toBundle(value);
-    await sink.display(bundle, { displayId: this.id, update });
+    await sink.display(bundle, { displayId: this.id, update, draft });
     await sink.delivered?.([bundle]);
   }
 }

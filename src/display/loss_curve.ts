@@ -68,7 +68,7 @@ export class LiveLossCurve implements Displayable {
       }
       this.points.push({ step, series, value });
     }
-    if (this.#throttle.due()) await this.#live.update(this);
+    if (this.#throttle.due()) await this.#live.update(this, { draft: true });
   }
 
   /** Draw the final curve. */

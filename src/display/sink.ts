@@ -8,6 +8,7 @@
  */
 import type { MediaBundle } from "./bundle.ts";
 import { confirmDelivered, connectionInfo, DeliveryTimeout } from "./delivery.ts";
+import { withPngCopy } from "./raster.ts";
 
 /** Options of one display message. */
 export interface SinkOptions {
@@ -15,6 +16,11 @@ export interface SinkOptions {
   displayId?: string;
   /** Replace the display with this id instead of adding a new output. */
   update?: boolean;
+  /**
+   * A passing state that a later update replaces (a live chart mid-training): sent without the
+   * PNG copy of a chart ({@link withPngCopy}), which only the state a notebook is saved with needs.
+   */
+  draft?: boolean;
 }
 
 /** Something that can show a media bundle. */
@@ -73,12 +79,27 @@ class KernelSink implements DisplaySink {
     await settle(bundles);
   }
 
-  display(bundle: MediaBundle, options: SinkOptions = {}): Promise<void> {
-    return this.kernel.display(bundle, {
+  /** Send `bundle`, a chart with its PNG copy unless it is a draft. */
+  async display(bundle: MediaBundle, options: SinkOptions = {}): Promise<void> {
+    const sent = options.draft ? bundle : await pngCopyOrWarn(bundle);
+    return await this.kernel.display(sent, {
       raw: true,
       ...(options.displayId !== undefined ? { display_id: options.displayId } : {}),
       ...(options.update ? { update: true } : {}),
     });
+  }
+}
+
+/** `bundle` with its PNG copy; if the chart cannot be drawn, as it is, with a warning. */
+async function pngCopyOrWarn(bundle: MediaBundle): Promise<MediaBundle> {
+  try {
+    return await withPngCopy(bundle);
+  } catch (error) {
+    console.warn(
+      `This chart is shown without its PNG copy (an untrusted notebook will show its text ` +
+        `line instead): ${error instanceof Error ? error.message : String(error)}`,
+    );
+    return bundle;
   }
 }
 

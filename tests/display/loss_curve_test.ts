@@ -11,6 +11,8 @@ Deno.test("LiveLossCurve: records series, redraws in place, rejects non-finite l
   await curve.finish();
   assertEquals(sink.messages.length, 6);
   assertEquals(new Set(sink.messages.map((m) => m.options.displayId)).size, 1);
+  // Redraws mid-training are drafts (sent without a PNG copy); the final curve is not.
+  assertEquals(sink.messages.map((m) => m.options.draft), [true, true, true, true, true, false]);
   assertEquals(curve.latest(), { train: 2, val: 2.6 });
   assert(
     /^step 5\/100 · train 2\.000 · val 2\.600 · \d+\.\d s · \d+ s left$/.test(curve.summary()),

@@ -12,14 +12,19 @@ interface Output {
   output_type: string;
   ename?: string;
   evalue?: string;
+  data?: Record<string, unknown>;
 }
 interface Cell {
   cell_type: string;
   source: string | string[];
   outputs?: Output[];
+  execution_count?: number | null;
 }
 
-/** Problems in an executed notebook: error outputs, and show() cells without a display. */
+/**
+ * Problems in an executed notebook: error outputs, show() cells without a display, and charts
+ * without their PNG copy (which an untrusted notebook shows instead of the SVG).
+ */
 function problems(path: string): string[] {
   const cells = JSON.parse(Deno.readTextFileSync(path)).cells as Cell[];
   const found: string[] = [];
@@ -36,6 +41,11 @@ function problems(path: string): string[] {
     if (/\bshow\(/.test(source) && displays.length === 0) {
       found.push(`cell ${i + 1} calls show( but has no displayed output: ${source.split("\n")[0]}`);
     }
+    for (const out of displays) {
+      if (out.data?.["image/svg+xml"] !== undefined && out.data["image/png"] === undefined) {
+        found.push(`cell ${i + 1} shows a chart without its PNG copy: ${source.split("\n")[0]}`);
+      }
+    }
   });
   return found;
 }
@@ -48,6 +58,16 @@ Deno.test("notebooks/ holds the course's notebooks", () => {
 });
 
 for (const notebook of all) {
+  Deno.test(`notebook ${basename(notebook)} is committed executed, every chart with its PNG copy`, () => {
+    const cells = JSON.parse(Deno.readTextFileSync(notebook)).cells as Cell[];
+    const unrun = cells.flatMap((cell, i) =>
+      cell.cell_type === "code" && typeof cell.execution_count !== "number" ? [i + 1] : []
+    );
+    assert(unrun.length === 0, `${basename(notebook)}: cells ${unrun.join(", ")} were not run`);
+    const found = problems(notebook);
+    assert(found.length === 0, `${basename(notebook)} as committed:\n${found.join("\n")}`);
+  });
+
   Deno.test(`notebook ${basename(notebook)} runs twice in one kernel with every output present`, async () => {
     assert(python !== undefined, INSTALL_JUPYTER);
     const dir = await Deno.makeTempDir({ prefix: "course-notebook-" });

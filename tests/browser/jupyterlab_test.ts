@@ -1,0 +1,301 @@
+/**
+ * The course as a learner meets it in JupyterLab, in a real browser (Debian's Chromium, driven by
+ * playwright-core):
+ * - every committed chart of every lesson shows as an image when the notebook is opened, before
+ *   anything is run and without trusting the notebook (JupyterLab shows a chart's SVG only in a
+ *   trusted notebook; its PNG copy, `src/display/raster.ts`, always);
+ * - a cell run in the Deno kernel shows a fresh chart, and a live display updates in place.
+ *
+ * Nothing is trusted: the server keeps notebook signatures in memory only. The lessons are opened
+ * from copies, so the browser cannot change the committed notebooks. Set COURSE_SCREENSHOTS to a
+ * folder to keep a picture of every chart as the browser drew it.
+ */
+import { basename, join } from "node:path";
+import { chromium, type Page } from "playwright-core";
+import { assert, assertEquals } from "../assert.ts";
+import { capture, notebooks } from "../../tools/jupyter.ts";
+
+const CHROMIUM = ["/usr/bin/chromium", "/usr/bin/chromium-browser"];
+const INSTALL = "The browser test needs JupyterLab (`pip install jupyterlab`), the Deno kernel " +
+  "(`deno task setup`) and Chromium (`sudo apt install chromium`); .ci/run installs them.";
+const MOD = new URL("../../src/mod.ts", import.meta.url).href;
+
+interface Output {
+  output_type: string;
+  data?: Record<string, string | string[]>;
+}
+
+/** The width of each chart's PNG copy in a notebook file, in order (from the PNG's header). */
+function chartWidths(path: string): number[] {
+  const cells = JSON.parse(Deno.readTextFileSync(path)).cells as { outputs?: Output[] }[];
+  return cells.flatMap((cell) => cell.outputs ?? []).flatMap((out) => {
+    const png = out.data?.["image/png"];
+    if (png === undefined) return [];
+    const bytes = Uint8Array.from(atob([png].flat().join("").slice(0, 32)), (c) => c.charCodeAt(0));
+    return [new DataView(bytes.buffer).getUint32(16)];
+  });
+}
+
+/** A notebook of two cells for the kernel: a chart, and a live display updated five times. */
+function liveNotebook(): string {
+  const cells = [
+    `import * as Plot from "@observablehq/plot";\nimport { LiveDisplay, plot, show } from "${MOD}";\n` +
+    `await show(plot({ title: "A fresh chart", marks: [Plot.lineY([3, 2, 1.5, 1.2])] }));`,
+    `const live = new LiveDisplay();\nfor (let i = 1; i <= 5; i++) {\n` +
+    `  await live.update(\`update \${i} of 5\`);\n  await new Promise((r) => setTimeout(r, 200));\n}`,
+  ];
+  return JSON.stringify({
+    nbformat: 4,
+    nbformat_minor: 5,
+    metadata: { kernelspec: { name: "deno", display_name: "Deno", language: "typescript" } },
+    cells: cells.map((source, i) => ({
+      id: `cell-${i}`,
+      cell_type: "code",
+      metadata: {},
+      execution_count: null,
+      outputs: [],
+      source,
+    })),
+  });
+}
+
+/** A free TCP port on this machine. */
+function freePort(): number {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const { port } = listener.addr as Deno.NetAddr;
+  listener.close();
+  return port;
+}
+
+/** JupyterLab serving `dir`, nothing trusted, every cell kept in the page (no windowing). */
+async function startLab(dir: string) {
+  const port = freePort();
+  const token = crypto.randomUUID();
+  const settings = join(dir, ".settings", "@jupyterlab", "notebook-extension");
+  await Deno.mkdir(settings, { recursive: true });
+  await Deno.writeTextFile(
+    join(settings, "tracker.jupyterlab-settings"),
+    JSON.stringify({ windowingMode: "none" }),
+  );
+  const log = join(dir, ".lab.log");
+  const args = [
+    "lab",
+    "--no-browser",
+    `--port=${port}`,
+    "--ip=127.0.0.1",
+    `--ServerApp.token=${token}`,
+    `--ServerApp.root_dir=${dir}`,
+    "--NotebookNotary.db_file=:memory:",
+    "--LabApp.expose_app_in_browser=True",
+    ...(Deno.uid() === 0 ? ["--allow-root"] : []),
+  ];
+  const server = new Deno.Command("sh", {
+    args: ["-c", `exec jupyter "$@" >"${log}" 2>&1`, "sh", ...args],
+    env: {
+      JUPYTERLAB_SETTINGS_DIR: join(dir, ".settings"),
+      JUPYTERLAB_WORKSPACES_DIR: join(dir, ".workspaces"),
+    },
+    stdin: "null",
+    stdout: "null",
+    stderr: "null",
+  }).spawn();
+  const base = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    const ok = await fetch(`${base}/api/status?token=${token}`).then((r) => {
+      void r.body?.cancel();
+      return r.ok;
+    }, () => false);
+    if (ok) break;
+    if (Date.now() > deadline) {
+      server.kill();
+      await server.status;
+      throw new Error(`JupyterLab did not start in 90 s:\n${await Deno.readTextFile(log)}`);
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  return {
+    url: (path: string) => `${base}/lab/tree/${path}?reset&token=${token}`,
+    log: () => Deno.readTextFile(log),
+    /** Shut down every kernel the server runs (opening a notebook starts one). */
+    async shutdownKernels() {
+      const api = (path: string, method = "GET") =>
+        fetch(`${base}/api/${path}?token=${token}`, { method });
+      const sessions = await (await api("sessions")).json() as { id: string }[];
+      for (const { id } of sessions) await (await api(`sessions/${id}`, "DELETE")).body?.cancel();
+    },
+    async stop() {
+      server.kill("SIGTERM");
+      await server.status;
+    },
+  };
+}
+
+/** Open a notebook in a fresh page and wait until its cells are on it. */
+async function open(page: Page, url: string): Promise<void> {
+  await page.goto(url);
+  await page.waitForSelector(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Cell", {
+    timeout: 60_000,
+  });
+}
+
+const installed = CHROMIUM.find((path) => {
+  try {
+    return Deno.statSync(path).isFile;
+  } catch {
+    return false;
+  }
+});
+
+Deno.test({
+  name: "JupyterLab in Chromium: every committed chart shows before trust; a run cell draws live",
+  // playwright keeps timers and sockets of its own between steps.
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn(t) {
+    assert(installed !== undefined, `Chromium was not found (${CHROMIUM.join(", ")}). ${INSTALL}`);
+    const lab = await capture("jupyter", ["lab", "--version"]);
+    assert(lab?.code === 0, `JupyterLab was not found. ${INSTALL}`);
+    const kernels = await capture("jupyter", ["kernelspec", "list"]);
+    assert(
+      /^\s*deno\s/m.test(kernels?.stdout ?? ""),
+      `The Deno kernel is not installed. ${INSTALL}`,
+    );
+
+    // Inside the repository, so that the kernel finds deno.json (the import map) from its folder.
+    const dir = await Deno.makeTempDir({
+      dir: new URL(".", import.meta.url).pathname,
+      prefix: ".lab-",
+    });
+    const shots = Deno.env.get("COURSE_SCREENSHOTS");
+    if (shots !== undefined) await Deno.mkdir(shots, { recursive: true });
+    const server = await startLab(dir);
+    const browser = await chromium.launch({
+      executablePath: installed,
+      args: Deno.uid() === 0 ? ["--no-sandbox"] : [],
+    });
+    try {
+      for (const notebook of await notebooks()) {
+        const name = basename(notebook);
+        await Deno.copyFile(notebook, join(dir, name));
+        await t.step(
+          `${name}: its charts show as images, untrusted, before anything runs`,
+          async () => {
+            const widths = chartWidths(notebook);
+            const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+            try {
+              await open(page, server.url(name));
+              const panel = ".jp-NotebookPanel:not(.lm-mod-hidden)";
+              await page.waitForFunction(
+                ([selector, n]) => {
+                  const images = [
+                    ...document.querySelectorAll(`${selector} .jp-RenderedImage img`),
+                  ];
+                  return images.length >= Number(n) &&
+                    images.every((img) => (img as HTMLImageElement).naturalWidth > 0);
+                },
+                [panel, widths.length],
+                { timeout: 60_000 },
+              );
+              const seen = await page.evaluate((selector) => ({
+                widths: [...document.querySelectorAll(`${selector} .jp-RenderedImage img`)]
+                  .map((img) => (img as HTMLImageElement).naturalWidth),
+                textInstead: [...document.querySelectorAll(`${selector} .jp-RenderedText`)]
+                  .map((el) => el.textContent ?? "").filter((text) => text.startsWith("[plot")),
+              }), panel);
+              assertEquals(
+                seen.textInstead,
+                [],
+                `${name}: charts shown as their text line instead of an image`,
+              );
+              assertEquals(
+                seen.widths,
+                widths,
+                `${name}: the images drawn are not the charts saved`,
+              );
+              if (shots !== undefined) {
+                const images = await page.$$(`${panel} .jp-RenderedImage img`);
+                for (const [i, image] of images.entries()) {
+                  await image.screenshot({
+                    path: join(shots, `${basename(name, ".ipynb")}_${i + 1}.png`),
+                  });
+                }
+              }
+            } finally {
+              await page.close();
+              await server.shutdownKernels(); // opening the lesson started its kernel
+            }
+          },
+        );
+      }
+
+      await t.step(
+        "a cell run in the Deno kernel shows its chart; a live display updates in place",
+        async () => {
+          await Deno.writeTextFile(join(dir, "live.ipynb"), liveNotebook());
+          const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+          try {
+            await open(page, server.url("live.ipynb"));
+            // Wait for the kernel, then run every cell as the Run menu would.
+            await page.waitForFunction(
+              () => {
+                const app = (globalThis as { jupyterapp?: { shell: { currentWidget?: unknown } } })
+                  .jupyterapp;
+                const widget = app?.shell.currentWidget as
+                  | { sessionContext?: { session?: { kernel?: { status: string } } } }
+                  | undefined;
+                return widget?.sessionContext?.session?.kernel?.status === "idle";
+              },
+              undefined,
+              { timeout: 120_000 },
+            );
+            await page.evaluate(() =>
+              (globalThis as unknown as {
+                jupyterapp: { commands: { execute(id: string): Promise<unknown> } };
+              }).jupyterapp.commands.execute("notebook:run-all-cells")
+            );
+            const cells = ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell";
+            // What the two cells show: the chart cell's image (its kind, whether it has loaded,
+            // the SVG it draws), and the live cell's outputs.
+            const seen = () =>
+              page.evaluate((selector) => {
+                const [chart, live] = [...document.querySelectorAll(selector)];
+                const image = chart?.querySelector(".jp-OutputArea-output img") as
+                  | HTMLImageElement
+                  | null;
+                return {
+                  kind: image?.closest("[data-mime-type]")?.getAttribute("data-mime-type") ?? "",
+                  loaded: (image?.naturalWidth ?? 0) > 0,
+                  drawn: decodeURIComponent(image?.src ?? ""),
+                  live: [...(live?.querySelectorAll(".jp-OutputArea-output") ?? [])]
+                    .map((o) => (o.textContent ?? "").trim()),
+                };
+              }, cells);
+            const deadline = Date.now() + 120_000;
+            let shown = await seen();
+            while (!(shown.loaded && shown.live.includes("update 5 of 5"))) {
+              if (Date.now() > deadline) {
+                throw new Error(`the cells did not finish in 120 s: ${JSON.stringify(shown)}`);
+              }
+              await new Promise((r) => setTimeout(r, 500));
+              shown = await seen();
+            }
+            // A fresh output is trusted: the chart shows as its SVG.
+            assertEquals(shown.kind, "image/svg+xml", "the fresh chart is not shown as SVG");
+            assert(shown.drawn.includes("A fresh chart"), "the fresh chart lacks its title");
+            assertEquals(shown.live, ["update 5 of 5"], "the live display did not update in place");
+            if (shots !== undefined) await page.screenshot({ path: join(shots, "live.png") });
+          } finally {
+            await page.close();
+          }
+        },
+      );
+    } catch (error) {
+      throw new Error(`${(error as Error).message}\n--- JupyterLab's log:\n${await server.log()}`);
+    } finally {
+      await browser.close();
+      await server.stop();
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
