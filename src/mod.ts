@@ -152,7 +152,10 @@ export {
   type MultiHeadResult,
 } from "./nn/multi_head_attention.ts";
 export { LayerNorm, layerNorm, layerNormFormula } from "./nn/layer_norm.ts";
+export { RMSNorm, rmsNorm, rmsNormFormula } from "./nn/rms_norm.ts";
 export { type Activation, FeedForward, gelu, geluFormula, relu } from "./nn/feed_forward.ts";
+export { silu, SwiGLU, swigluWidth } from "./nn/swiglu.ts";
+export { RotaryPositions, rotatePairs } from "./nn/rotary.ts";
 export {
   FEED_FORWARDS,
   type FeedForwardKind,
@@ -174,7 +177,14 @@ export { LayerCache } from "./nn/kv_cache.ts";
 export { crossEntropy, type CrossEntropyOptions } from "./nn/cross_entropy.ts";
 
 // core: models
-export { GPT, GPTCache, type GPTConfig, resolveGPTConfig } from "./models/gpt.ts";
+export {
+  GPT,
+  GPTCache,
+  type GPTConfig,
+  LLAMA_STYLE,
+  type PositionKind,
+  resolveGPTConfig,
+} from "./models/gpt.ts";
 export {
   type Encoded,
   EncoderDecoder,
@@ -190,6 +200,7 @@ export {
   IGNORE_TARGET,
   MODEL_KINDS,
   type ModelKind,
+  type ModelKindEntry,
   type ModelOf,
   replicaJob,
   taskLoss,
