@@ -152,7 +152,10 @@ Deno.test("rotary GPT, deeper: the sliding cache is sliding-window attention ove
     gaps.banded < 1e-4,
     `the sliding cache differs from sliding-window attention by ${gaps.banded}`,
   );
-  assert(gaps.recomputed > 1e-3, `two blocks: sliding cache and recomputed window differ by only ${gaps.recomputed}`);
+  assert(
+    gaps.recomputed > 1e-3,
+    `two blocks: sliding cache and recomputed window differ by only ${gaps.recomputed}`,
+  );
   assertEquals(tf.memory().numTensors, before);
   model.dispose();
 });
