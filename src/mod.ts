@@ -196,6 +196,8 @@ export {
   type EncoderOnlyConfig,
   resolveEncoderOnlyConfig,
 } from "./models/encoder_only.ts";
+export { countParameters, kvCacheBytesPerToken } from "./models/model_size.ts";
+export { REAL_MODELS, type RealModel } from "./models/real_models.ts";
 export {
   IGNORE_TARGET,
   MODEL_KINDS,
@@ -309,6 +311,12 @@ export {
   MOBY_GPT_TRAINING,
   mobyGPTConfig,
 } from "./recipes/moby_gpt.ts";
+export {
+  ABLATION,
+  ABLATION_SEEDS,
+  type AblationRow,
+  modernGPTConfig,
+} from "./recipes/modern_gpt.ts";
 export {
   G2P_SEED,
   G2P_TEST_WORDS,

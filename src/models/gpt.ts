@@ -23,7 +23,7 @@ import {
   requireTensorSize,
 } from "../runtime/checks.ts";
 import { causalMask } from "../nn/attention.ts";
-import { type BlockConfig, resolveBlockConfig } from "../nn/block_config.ts";
+import { type BlockConfig, resolveBlockConfig, type ResolveOptions } from "../nn/block_config.ts";
 import { type FeedForwardKind, type Norm, type NormKind, NORMS } from "../nn/block_parts.ts";
 import { requireModelShape, requireTokenIds } from "../nn/checks.ts";
 import { crossEntropy, type CrossEntropyOptions } from "../nn/cross_entropy.ts";
@@ -88,15 +88,24 @@ export const LLAMA_STYLE = {
   tieWeights: false,
 } as const satisfies Partial<GPTConfig>;
 
-/** Check a GPT config, naming the first bad value; returns it with defaults filled in. */
-export function resolveGPTConfig(config: GPTConfig): Required<GPTConfig> {
+/**
+ * Check a GPT config, naming the first bad value; returns it with defaults filled in. With
+ * `buildHere: false` it skips the checks that each weight fits in one tensor here (for sizing
+ * real models, `countParameters`).
+ */
+export function resolveGPTConfig(
+  config: GPTConfig,
+  options: ResolveOptions = {},
+): Required<GPTConfig> {
   const prefix = "GPT config: ";
   requireModelShape("GPT", config, ["vocabSize", "contextLength", "dModel", "numHeads"], [
     "numLayers",
   ]);
-  const block = resolveBlockConfig(config, prefix);
-  requireTensorSize(`${prefix}vocabSize × dModel`, [config.vocabSize, config.dModel]);
-  requireTensorSize(`${prefix}contextLength × dModel`, [config.contextLength, config.dModel]);
+  const block = resolveBlockConfig(config, prefix, options);
+  if (options.buildHere ?? true) {
+    requireTensorSize(`${prefix}vocabSize × dModel`, [config.vocabSize, config.dModel]);
+    requireTensorSize(`${prefix}contextLength × dModel`, [config.contextLength, config.dModel]);
+  }
   const tieWeights = config.tieWeights ?? true;
   requireBoolean(`${prefix}tieWeights`, tieWeights);
   const positions = config.positions ?? "learned";

@@ -47,11 +47,24 @@ export interface BlockConfig {
   initStd?: number;
 }
 
+/** Options of {@link resolveBlockConfig}. */
+export interface ResolveOptions {
+  /**
+   * Check that every weight fits in one tensor here (default true); false describes a model too
+   * large to build (a table of real models' sizes).
+   */
+  buildHere?: boolean;
+}
+
 /**
  * The config with defaults filled in; throws an error naming the first bad value, its message
  * starting with `prefix` (a model names itself: `"GPT config: "`).
  */
-export function resolveBlockConfig(config: BlockConfig, prefix = ""): Required<BlockConfig> {
+export function resolveBlockConfig(
+  config: BlockConfig,
+  prefix = "",
+  { buildHere = true }: ResolveOptions = {},
+): Required<BlockConfig> {
   requirePositiveInteger(`${prefix}dModel`, config.dModel);
   requirePositiveInteger(`${prefix}numHeads`, config.numHeads);
   requireHeadsDivide(config.dModel, config.numHeads, prefix);
@@ -72,14 +85,16 @@ export function resolveBlockConfig(config: BlockConfig, prefix = ""): Required<B
   };
   requireKVHeadsDivide(resolved.numHeads, resolved.numKVHeads, prefix);
   requirePositiveInteger(`${prefix}dFF`, resolved.dFF);
-  requireTensorSize(`${prefix}dModel × dModel (an attention projection)`, [
-    resolved.dModel,
-    resolved.dModel,
-  ]);
-  requireTensorSize(`${prefix}dModel × dFF (a feed-forward weight)`, [
-    resolved.dModel,
-    resolved.dFF,
-  ]);
+  if (buildHere) {
+    requireTensorSize(`${prefix}dModel × dModel (an attention projection)`, [
+      resolved.dModel,
+      resolved.dModel,
+    ]);
+    requireTensorSize(`${prefix}dModel × dFF (a feed-forward weight)`, [
+      resolved.dModel,
+      resolved.dFF,
+    ]);
+  }
   requireActivation(`${prefix}activation`, resolved.activation);
   requireOneOf(`${prefix}norm`, resolved.norm, kinds(NORMS));
   requireOneOf(`${prefix}normPlacement`, resolved.normPlacement, ["pre", "post"]);
