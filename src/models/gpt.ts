@@ -40,7 +40,10 @@ import { TransformerBlock } from "../nn/transformer_block.ts";
 export interface GPTConfig {
   /** Number of token ids. */
   vocabSize: number;
-  /** Longest sequence the model reads (the learned positions). */
+  /**
+   * Longest sequence the model reads at once: the learned positions' table, or with rotary
+   * positions the window its KV cache slides along in generation.
+   */
   contextLength: number;
   /** Model dimension C. */
   dModel: number;
@@ -149,6 +152,10 @@ export class GPTCache {
   /** Positions cached now. */
   get length(): number {
     return this.layers[0]?.length ?? 0;
+  }
+  /** The index in the text of the next position (cached positions plus dropped ones). */
+  get position(): number {
+    return this.layers[0]?.position ?? 0;
   }
   /** Forget the `count` earliest positions of every block (see `LayerCache.dropOldest`). */
   dropOldest(count: number): void {
@@ -285,6 +292,12 @@ export class GPT extends Module {
    */
   forwardCached(ids: tf.Tensor2D, cache: GPTCache): tf.Tensor3D {
     const past = cache.length;
+    if (this.#positionTable !== undefined && cache.position !== past) {
+      throw new Error(
+        "a GPT with learned positions cannot go on from a cache that dropped positions (a " +
+          "key depends on where the window starts); clear the cache, or use rotary positions",
+      );
+    }
     requireTokenIds(ids, "sequence", this.config.contextLength, "the context length", past);
     return tf.tidy(() => {
       let x = this.embed(ids, past); // (B, Tnew, C)

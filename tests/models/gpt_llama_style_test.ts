@@ -160,6 +160,24 @@ Deno.test("rotary GPT, deeper: the sliding cache is sliding-window attention ove
   model.dispose();
 });
 
+Deno.test("a GPT with learned positions refuses a cache that dropped positions", () => {
+  setSeed(26);
+  const model = new GPT(TINY);
+  const cache = model.newCache();
+  tf.tidy(() => {
+    model.forwardCached(tf.tensor2d([[1, 2, 3]], undefined, "int32"), cache);
+  });
+  cache.dropOldest(1);
+  tf.tidy(() => {
+    assertThrows(
+      () => model.forwardCached(tf.tensor2d([[4]], undefined, "int32"), cache),
+      /learned positions cannot go on from a cache that dropped positions/,
+    );
+  });
+  cache.clear();
+  model.dispose();
+});
+
 Deno.test("checkpoints from before the modern settings count them as their defaults (GPT-2's)", () => {
   setSeed(24);
   const model = new GPT(TINY);
