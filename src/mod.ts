@@ -153,7 +153,10 @@ export {
   type MultiHeadResult,
 } from "./nn/multi_head_attention.ts";
 export { LayerNorm, layerNorm, layerNormFormula } from "./nn/layer_norm.ts";
+export { RMSNorm, rmsNorm, rmsNormFormula } from "./nn/rms_norm.ts";
 export { type Activation, FeedForward, gelu, geluFormula, relu } from "./nn/feed_forward.ts";
+export { silu, SwiGLU, swigluWidth } from "./nn/swiglu.ts";
+export { RotaryPositions, rotatePairs } from "./nn/rotary.ts";
 export {
   FEED_FORWARDS,
   type FeedForwardKind,
@@ -175,7 +178,14 @@ export { LayerCache } from "./nn/kv_cache.ts";
 export { crossEntropy, type CrossEntropyOptions } from "./nn/cross_entropy.ts";
 
 // core: models
-export { GPT, GPTCache, type GPTConfig, resolveGPTConfig } from "./models/gpt.ts";
+export {
+  GPT,
+  GPTCache,
+  type GPTConfig,
+  LLAMA_STYLE,
+  type PositionKind,
+  resolveGPTConfig,
+} from "./models/gpt.ts";
 export {
   type Encoded,
   EncoderDecoder,
@@ -187,10 +197,13 @@ export {
   type EncoderOnlyConfig,
   resolveEncoderOnlyConfig,
 } from "./models/encoder_only.ts";
+export { countParameters, kvCacheBytesPerToken } from "./models/model_size.ts";
+export { REAL_MODELS, type RealModel } from "./models/real_models.ts";
 export {
   IGNORE_TARGET,
   MODEL_KINDS,
   type ModelKind,
+  type ModelKindEntry,
   type ModelOf,
   replicaJob,
   taskLoss,
@@ -299,6 +312,12 @@ export {
   MOBY_GPT_TRAINING,
   mobyGPTConfig,
 } from "./recipes/moby_gpt.ts";
+export {
+  ABLATION,
+  ABLATION_SEEDS,
+  type AblationRow,
+  modernGPTConfig,
+} from "./recipes/modern_gpt.ts";
 export {
   G2P_SEED,
   G2P_TEST_WORDS,

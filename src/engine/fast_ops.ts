@@ -13,7 +13,12 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { GELU_KERNEL } from "./wasm/gelu.ts";
-import { LAYER_NORM_GRAD_KERNEL, LAYER_NORM_KERNEL } from "./wasm/layer_norm.ts";
+import {
+  LAYER_NORM_GRAD_KERNEL,
+  LAYER_NORM_KERNEL,
+  RMS_NORM_GRAD_KERNEL,
+  RMS_NORM_KERNEL,
+} from "./wasm/norms.ts";
 
 /** Whether `kernel` is registered for the current backend and every input is float32. */
 function usable(kernel: string, inputs: readonly tf.Tensor[]): boolean {
@@ -53,6 +58,39 @@ export function fastLayerNorm(
     };
   });
   return op(x, gain, bias);
+}
+
+/**
+ * RMSNorm of `x` `(..., C)` with gain `(C)` by one kernel forward and one backward, or
+ * `undefined` where the kernels cannot run. The backward is LayerNorm's without the centring:
+ * with x̂ = x / σ and g = dy ⊙ γ, dγ = Σ dy ⊙ x̂ and dx = (g − x̂ ⊙ mean(g ⊙ x̂)) / σ.
+ */
+export function fastRmsNorm(
+  x: tf.Tensor,
+  gain: tf.Tensor,
+  epsilon: number,
+): tf.Tensor | undefined {
+  if (!usable(RMS_NORM_KERNEL, [x, gain])) return undefined;
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [x, gain] = args as tf.Tensor[];
+    const [y, normalised, inverseSigma] = tf.engine().runKernel(
+      RMS_NORM_KERNEL,
+      { x, gain },
+      { epsilon },
+    ) as tf.Tensor[];
+    (args[2] as tf.GradSaveFunc)([normalised, inverseSigma, gain]);
+    return {
+      value: y,
+      gradFunc: (dy: tf.Tensor, [normalised, inverseSigma, gain]: tf.Tensor[]) =>
+        tf.engine().runKernel(RMS_NORM_GRAD_KERNEL, {
+          dy,
+          normalised,
+          inverseSigma,
+          gain,
+        }) as tf.Tensor[],
+    };
+  });
+  return op(x, gain);
 }
 
 /** GELU by its kernel, which also gives GELU′(x): kept for the backward pass, `dy · GELU′(x)`. */

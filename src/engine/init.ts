@@ -10,7 +10,7 @@ import { DEFAULT_SEED, setSeed } from "../runtime/random.ts";
 import { fastMatMulFused, registerFastMatMul } from "./wasm/matmul.ts";
 import { registerWasmGelu } from "./wasm/gelu.ts";
 import { registerWasmTrainingKernels } from "./wasm/training_kernels.ts";
-import { registerWasmLayerNorm } from "./wasm/layer_norm.ts";
+import { registerWasmNorms } from "./wasm/norms.ts";
 
 /** Backends the course runs on. */
 export type BackendName = "wasm" | "cpu";
@@ -54,9 +54,9 @@ export interface CourseRuntime {
  * - silences the "install tfjs-node" banner that the cpu backend prints under Node and Deno;
  * - seeds the course-wide generator;
  * - registers the kernels that training needs and wasm lacks (`UnsortedSegmentSum`, the gradient
- *   of `tf.gather`) and faster versions of a few of wasm's (`wasm/training_kernels.ts`), GELU and
- *   LayerNorm as one kernel forward and one backward each (`wasm/gelu.ts`,
- *   `wasm/layer_norm.ts`), and the course's matrix-product kernel for wasm (`wasm/matmul.ts`;
+ *   of `tf.gather`) and faster versions of a few of wasm's (`wasm/training_kernels.ts`), GELU,
+ *   LayerNorm and RMSNorm as one kernel forward and one backward each (`wasm/gelu.ts`,
+ *   `wasm/norms.ts`), and the course's matrix-product kernel for wasm (`wasm/matmul.ts`;
  *   it says why if it cannot).
  *
  * Calling it again (a re-run notebook cell) is harmless: it re-seeds and re-selects the backend.
@@ -68,7 +68,7 @@ export async function initCourse(options: InitOptions = {}): Promise<CourseRunti
   silenceNodeBanner();
   registerWasmTrainingKernels();
   registerWasmGelu();
-  registerWasmLayerNorm();
+  registerWasmNorms();
   const fastMatMul = registerFastMatMul();
   if (!fastMatMulFused()) {
     console.warn(

@@ -5,9 +5,14 @@
  * each step runs it on the one new token, reusing the keys and values of the earlier ones.
  * While the sequence fits in the context, both give the same logits and, with greedy decoding,
  * the same tokens. When it no longer fits, the uncached model slides its window one token at a
- * time, while the cache restarts from the last half of the window (positions are absolute, so a
- * sliding window would have to be recomputed at every step); each token then sees at least half
- * a context of history.
+ * time. With rotary positions the cache slides too: it drops its oldest position and goes on,
+ * since scores depend only on how far apart two positions are. In one block that is the same as
+ * recomputing the window; in deeper stacks a cached key was made when its token still saw
+ * positions that have since left the window, so the cache gives sliding-window attention (each
+ * block attends to the last `contextLength` positions, as Mistral's does) rather than a
+ * recomputation. With learned positions a position's key depends on where the window starts, so
+ * the cache restarts from the last half of the window instead (each token then sees at least
+ * half a context of history).
  *
  * @module
  */
@@ -58,8 +63,12 @@ export function generate(
     let pending = sequence.slice(-context); // tokens the cache has not seen yet
     for (let step = 0; step < options.maxNewTokens; step++) {
       if (cache && cache.length + pending.length > context) {
-        cache.clear(); // restart from the last half of the window
-        pending = sequence.slice(-Math.max(1, Math.floor(context / 2)));
+        if (model.config.positions === "rotary") {
+          cache.dropOldest(cache.length + pending.length - context); // slide by one
+        } else {
+          cache.clear(); // restart from the last half of the window
+          pending = sequence.slice(-Math.max(1, Math.floor(context / 2)));
+        }
       }
       // With the cache, only the tokens it has not seen; without, the whole (cropped) window.
       const last = tf.tidy(() => {

@@ -8,28 +8,42 @@
  * With weight tying (the default, as GPT-2), the LM head is the token embedding table itself:
  * logits = h · Eᵀ, so a token's input and output vectors are one and the same.
  *
+ * The defaults are GPT-2's design. The config names each choice that later models (Llama,
+ * Mistral, Qwen) made differently, so the same class builds either ({@link LLAMA_STYLE}):
+ * rotary positions inside attention instead of a position table, RMSNorm instead of LayerNorm,
+ * a SwiGLU feed-forward, grouped-query attention, no biases, an untied head.
+ *
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { requireBoolean, requireTensorSize } from "../runtime/checks.ts";
+import {
+  requireBoolean,
+  requireOneOf,
+  requirePositiveNumber,
+  requireTensorSize,
+} from "../runtime/checks.ts";
 import { causalMask } from "../nn/attention.ts";
-import { resolveBlockConfig } from "../nn/block_config.ts";
+import { type BlockConfig, resolveBlockConfig, type ResolveOptions } from "../nn/block_config.ts";
+import { type FeedForwardKind, type Norm, type NormKind, NORMS } from "../nn/block_parts.ts";
 import { requireModelShape, requireTokenIds } from "../nn/checks.ts";
 import { crossEntropy, type CrossEntropyOptions } from "../nn/cross_entropy.ts";
 import { Embedding } from "../nn/embedding.ts";
 import { type Activation } from "../nn/feed_forward.ts";
 import { LayerCache } from "../nn/kv_cache.ts";
-import { LayerNorm } from "../nn/layer_norm.ts";
 import { Linear } from "../nn/linear.ts";
 import { freeOnFailure, Module } from "../nn/module.ts";
 import { LearnedPositions } from "../nn/positional.ts";
+import { RotaryPositions } from "../nn/rotary.ts";
 import { TransformerBlock } from "../nn/transformer_block.ts";
 
 /** The shape of a GPT. */
 export interface GPTConfig {
   /** Number of token ids. */
   vocabSize: number;
-  /** Longest sequence the model reads (the learned positions). */
+  /**
+   * Longest sequence the model reads at once: the learned positions' table, or with rotary
+   * positions the window its KV cache slides along in generation.
+   */
   contextLength: number;
   /** Model dimension C. */
   dModel: number;
@@ -37,27 +51,78 @@ export interface GPTConfig {
   numHeads: number;
   /** Number of blocks. */
   numLayers: number;
-  /** Feed-forward width (default 4 × dModel). */
+  /** Feed-forward width (default 4 × dModel; ⌊8 × dModel / 3⌋ for "swiglu"). */
   dFF?: number;
-  /** Feed-forward activation (default "gelu"). */
+  /** Feed-forward activation of the "mlp" kind (default "gelu"). */
   activation?: Activation;
   /** Use the token embedding as the LM head (default true). */
   tieWeights?: boolean;
   /** Standard deviation of weight initialisation (default 0.02). */
   initStd?: number;
+  /**
+   * How the model knows positions: "learned" (default, GPT-2: a trained vector per position added
+   * to the input) or "rotary" (queries and keys turned by their position inside attention).
+   */
+  positions?: PositionKind;
+  /** The frequencies' base of rotary positions (default 10,000). */
+  ropeBase?: number;
+  /** Kind of every norm, the final one included (default "layer"; "rms" as Llama). */
+  norm?: NormKind;
+  /** Kind of feed-forward network (default "mlp"; "swiglu" as Llama). */
+  feedForward?: FeedForwardKind;
+  /** Key/value heads (default numHeads; fewer is grouped-query attention). */
+  numKVHeads?: number;
+  /** Biases in the attention and feed-forward maps (default true; Llama has none). */
+  bias?: boolean;
 }
 
-/** Check a GPT config, naming the first bad value; returns it with defaults filled in. */
-export function resolveGPTConfig(config: GPTConfig): Required<GPTConfig> {
+/** The position schemes of a GPT. */
+export type PositionKind = "learned" | "rotary";
+
+/**
+ * The choices of a Llama-style model, to spread into a config (`{ ...LLAMA_STYLE, vocabSize, … }`);
+ * `numKVHeads` is left to the config.
+ */
+export const LLAMA_STYLE = {
+  positions: "rotary",
+  norm: "rms",
+  feedForward: "swiglu",
+  bias: false,
+  tieWeights: false,
+} as const satisfies Partial<GPTConfig>;
+
+/**
+ * Check a GPT config, naming the first bad value; returns it with defaults filled in. With
+ * `buildHere: false` it skips the checks that each weight fits in one tensor here (for sizing
+ * real models, `countParameters`).
+ */
+export function resolveGPTConfig(
+  config: GPTConfig,
+  options: ResolveOptions = {},
+): Required<GPTConfig> {
   const prefix = "GPT config: ";
   requireModelShape("GPT", config, ["vocabSize", "contextLength", "dModel", "numHeads"], [
     "numLayers",
   ]);
-  const block = resolveBlockConfig(config, prefix);
-  requireTensorSize(`${prefix}vocabSize × dModel`, [config.vocabSize, config.dModel]);
-  requireTensorSize(`${prefix}contextLength × dModel`, [config.contextLength, config.dModel]);
+  const block = resolveBlockConfig(config, prefix, options);
+  if (options.buildHere ?? true) {
+    requireTensorSize(`${prefix}vocabSize × dModel`, [config.vocabSize, config.dModel]);
+    requireTensorSize(`${prefix}contextLength × dModel`, [config.contextLength, config.dModel]);
+  }
   const tieWeights = config.tieWeights ?? true;
   requireBoolean(`${prefix}tieWeights`, tieWeights);
+  const positions = config.positions ?? "learned";
+  requireOneOf(`${prefix}positions`, positions, ["learned", "rotary"]);
+  const ropeBase = config.ropeBase ?? 10000;
+  requirePositiveNumber(`${prefix}ropeBase`, ropeBase);
+  if (positions === "rotary" && (config.dModel / config.numHeads) % 2 !== 0) {
+    throw new RangeError(
+      `${prefix}rotary positions turn pairs of numbers, so the head size dModel / numHeads ` +
+        `must be even; got ${config.dModel} / ${config.numHeads} = ${
+          config.dModel / config.numHeads
+        }`,
+    );
+  }
   return {
     vocabSize: config.vocabSize,
     contextLength: config.contextLength,
@@ -68,6 +133,12 @@ export function resolveGPTConfig(config: GPTConfig): Required<GPTConfig> {
     activation: block.activation,
     tieWeights,
     initStd: block.initStd,
+    positions,
+    ropeBase,
+    norm: block.norm,
+    feedForward: block.feedForward,
+    numKVHeads: block.numKVHeads,
+    bias: block.bias,
   };
 }
 
@@ -78,9 +149,17 @@ export class GPTCache {
   constructor(numLayers: number) {
     this.layers = Array.from({ length: numLayers }, () => new LayerCache());
   }
-  /** Positions cached so far. */
+  /** Positions cached now. */
   get length(): number {
     return this.layers[0]?.length ?? 0;
+  }
+  /** The index in the text of the next position (cached positions plus dropped ones). */
+  get position(): number {
+    return this.layers[0]?.position ?? 0;
+  }
+  /** Forget the `count` earliest positions of every block (see `LayerCache.dropOldest`). */
+  dropOldest(count: number): void {
+    for (const layer of this.layers) layer.dropOldest(count);
   }
   /** Free all cached tensors. */
   clear(): void {
@@ -94,37 +173,63 @@ export class GPT extends Module {
   readonly config: Required<GPTConfig>;
   /** Token embeddings E, `(V, C)`. */
   readonly tokenEmbedding: Embedding;
-  /** Learned positions P, `(contextLength, C)`. */
-  readonly positions: LearnedPositions;
+  /** Learned positions P, `(contextLength, C)`; none with rotary positions. */
+  readonly #positionTable?: LearnedPositions;
+  /** Rotary positions, shared by every block's self-attention; none with learned ones. */
+  readonly rotary?: RotaryPositions;
   /** The blocks (pre-norm, used with a causal mask). */
   readonly blocks: TransformerBlock[];
-  /** The final LayerNorm. */
-  readonly finalNorm: LayerNorm;
+  /** The final norm. */
+  readonly finalNorm: Norm;
   /** The LM head, `(C, V)`, when weights are not tied. */
   readonly head?: Linear;
 
   constructor(config: GPTConfig) {
     super();
     this.config = resolveGPTConfig(config);
-    const { vocabSize, contextLength, dModel, numHeads, numLayers, dFF, activation, initStd } =
-      this.config;
+    const { vocabSize, contextLength, dModel, numHeads, numLayers, initStd } = this.config;
+    const block: BlockConfig = {
+      dModel,
+      numHeads,
+      numKVHeads: this.config.numKVHeads,
+      dFF: this.config.dFF,
+      feedForward: this.config.feedForward,
+      activation: this.config.activation,
+      norm: this.config.norm,
+      bias: this.config.bias,
+      initStd,
+    };
+    this.rotary = this.config.positions === "rotary"
+      ? new RotaryPositions(dModel / numHeads, this.config.ropeBase)
+      : undefined;
     const parts = freeOnFailure(() => ({
       tokenEmbedding: new Embedding(vocabSize, dModel, { initStd }),
-      positions: new LearnedPositions(contextLength, dModel, { initStd }),
+      positions: this.rotary ? undefined : new LearnedPositions(contextLength, dModel, { initStd }),
       blocks: Array.from(
         { length: numLayers },
-        () => new TransformerBlock({ dModel, numHeads, dFF, activation, initStd }),
+        () => new TransformerBlock(block, { positions: this.rotary }),
       ),
-      finalNorm: new LayerNorm(dModel),
+      finalNorm: NORMS[this.config.norm](dModel),
       head: this.config.tieWeights
         ? undefined
         : new Linear(dModel, vocabSize, { bias: false, initStd }),
     }));
     this.tokenEmbedding = parts.tokenEmbedding;
-    this.positions = parts.positions;
+    this.#positionTable = parts.positions;
     this.blocks = parts.blocks;
     this.finalNorm = parts.finalNorm;
     this.head = parts.head;
+  }
+
+  /** Learned positions P, `(contextLength, C)`; a model with rotary positions has none. */
+  get positions(): LearnedPositions {
+    if (this.#positionTable === undefined) {
+      throw new Error(
+        'this GPT has rotary positions (config.positions = "rotary"): no position table; ' +
+          "its queries and keys are turned by position inside attention (model.rotary)",
+      );
+    }
+    return this.#positionTable;
   }
 
   /** Logits over the vocabulary for every position: `(B, T)` ids → `(B, T, V)`. */
@@ -132,15 +237,20 @@ export class GPT extends Module {
     return tf.tidy(() => this.logits(this.trace(ids).hidden.at(-1)!)); // last block's output → (B, T, V)
   }
 
-  /** The model's input `X = E[ids] + P` for positions `past … past + T − 1`: `(B, T, C)`. */
+  /**
+   * The model's input `X = E[ids] + P` for positions `past … past + T − 1`: `(B, T, C)`; with
+   * rotary positions just `E[ids]` (positions enter inside attention).
+   */
   private embed(ids: tf.Tensor2D, past = 0): tf.Tensor3D {
     const T = ids.shape[1];
     // The lookup first: it checks the ids before any other kernel runs (under tf.variableGrads a
     // kernel that ran before a throw leaves a tensor behind).
-    const tokens = this.tokenEmbedding.apply(ids); // (B, T, C)
+    const tokens = this.tokenEmbedding.apply(ids) as tf.Tensor3D; // (B, T, C)
+    const table = this.#positionTable;
+    if (table === undefined) return tokens;
     const positions = past === 0
-      ? this.positions.apply(T) // (T, C)
-      : this.positions.apply(past + T).slice([past, 0], [T, this.config.dModel]);
+      ? table.apply(T) // (T, C)
+      : table.apply(past + T).slice([past, 0], [T, this.config.dModel]);
     return tokens.add(positions) as tf.Tensor3D;
   }
 
@@ -182,6 +292,12 @@ export class GPT extends Module {
    */
   forwardCached(ids: tf.Tensor2D, cache: GPTCache): tf.Tensor3D {
     const past = cache.length;
+    if (this.#positionTable !== undefined && cache.position !== past) {
+      throw new Error(
+        "a GPT with learned positions cannot go on from a cache that dropped positions (a " +
+          "key depends on where the window starts); clear the cache, or use rotary positions",
+      );
+    }
     requireTokenIds(ids, "sequence", this.config.contextLength, "the context length", past);
     return tf.tidy(() => {
       let x = this.embed(ids, past); // (B, Tnew, C)
@@ -205,11 +321,9 @@ export class GPT extends Module {
 
   /** Sub-layers, named as in checkpoints. */
   protected override submodules(): Record<string, Module> {
-    const modules: Record<string, Module> = {
-      tokenEmbedding: this.tokenEmbedding,
-      positions: this.positions,
-      finalNorm: this.finalNorm,
-    };
+    const modules: Record<string, Module> = { tokenEmbedding: this.tokenEmbedding };
+    if (this.#positionTable) modules.positions = this.#positionTable;
+    modules.finalNorm = this.finalNorm;
     this.blocks.forEach((block, i) => (modules[`blocks.${i}`] = block));
     if (this.head) modules.head = this.head;
     return modules;

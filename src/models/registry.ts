@@ -1,6 +1,7 @@
 /**
  * The course's models by kind, the name a checkpoint's header gives them ("gpt", …): how to
- * build each from its config, what a training batch of it holds, and its training loss. The
+ * build each from its config (and fill in a config's defaults), what a training batch of it
+ * holds, and its training loss. The
  * training loops compute every loss through this table, and the engine's worker threads import
  * it (by {@link MODEL_REGISTRY}, the URL of this module) to build replicas, so any model listed
  * here trains on one thread or on N with the same loss. A new model is one more entry.
@@ -14,25 +15,37 @@ import * as tf from "@tensorflow/tfjs";
 import {
   countTargets,
   type LossOptions,
+  type Replica,
   type ReplicaJob,
   type ReplicaKind,
   requireBatchNames,
   type TensorBatch,
 } from "../engine/mod.ts";
-import { EncoderDecoder, type EncoderDecoderConfig } from "./encoder_decoder.ts";
-import { EncoderOnly, type EncoderOnlyConfig } from "./encoder_only.ts";
-import { GPT, type GPTConfig } from "./gpt.ts";
+import {
+  EncoderDecoder,
+  type EncoderDecoderConfig,
+  resolveEncoderDecoderConfig,
+} from "./encoder_decoder.ts";
+import { EncoderOnly, type EncoderOnlyConfig, resolveEncoderOnlyConfig } from "./encoder_only.ts";
+import { GPT, type GPTConfig, resolveGPTConfig } from "./gpt.ts";
 
 /** The target id of positions left out of a loss. */
 export const IGNORE_TARGET: number = -1;
+
+/** A model kind: what the engine's threads need, and its config with defaults filled in. */
+export interface ModelKindEntry<M extends Replica, C> extends ReplicaKind<M, C> {
+  /** `config` checked, with every default filled in (as the model's own `config` holds it). */
+  resolve(config: C): Required<C>;
+}
 
 /** The URL of this module: what a worker imports to find {@link MODEL_KINDS}. */
 export const MODEL_REGISTRY: string = import.meta.url;
 
 /** A GPT: batch `{ x, y }` (ids and next ids); `options.ignoreId` targets are left out. */
-const gpt: ReplicaKind<GPT, GPTConfig> = {
+const gpt: ModelKindEntry<GPT, GPTConfig> = {
   batchNames: ["x", "y"],
   build: (config) => new GPT(config),
+  resolve: resolveGPTConfig,
   loss: (model, b, options) => model.loss(b.x, b.y, { ignoreId: options.ignoreId }),
   countedTargets: (b, options) => countTargets(b.y.data, options.ignoreId),
 };
@@ -41,9 +54,10 @@ const gpt: ReplicaKind<GPT, GPTConfig> = {
  * An encoder-decoder: batch `{ source, targetIn, targetOut }`, padding left out, label
  * smoothing `options.labelSmoothing` (default 0).
  */
-const encoderDecoder: ReplicaKind<EncoderDecoder, EncoderDecoderConfig> = {
+const encoderDecoder: ModelKindEntry<EncoderDecoder, EncoderDecoderConfig> = {
   batchNames: ["source", "targetIn", "targetOut"],
   build: (config) => new EncoderDecoder(config),
+  resolve: resolveEncoderDecoderConfig,
   loss: (model, b, options) =>
     model.loss(b.source, b.targetIn, b.targetOut, options.labelSmoothing ?? 0),
   countedTargets: (b, _options, config) => countTargets(b.targetOut.data, config.padId ?? 0),
@@ -54,9 +68,10 @@ const encoderDecoder: ReplicaKind<EncoderDecoder, EncoderDecoderConfig> = {
  * `targets` holds the original token at each chosen position and {@link IGNORE_TARGET}
  * elsewhere.
  */
-const encoderOnly: ReplicaKind<EncoderOnly, EncoderOnlyConfig> = {
+const encoderOnly: ModelKindEntry<EncoderOnly, EncoderOnlyConfig> = {
   batchNames: ["ids", "targets"],
   build: (config) => new EncoderOnly(config),
+  resolve: resolveEncoderOnlyConfig,
   loss: (model, b) => {
     if (b.targets.shape.join() !== b.ids.shape.join()) {
       throw new RangeError(

@@ -9,6 +9,8 @@ import type * as tf from "@tensorflow/tfjs";
 import { type Activation, FeedForward } from "./feed_forward.ts";
 import { LayerNorm } from "./layer_norm.ts";
 import type { Module } from "./module.ts";
+import { RMSNorm } from "./rms_norm.ts";
+import { SwiGLU } from "./swiglu.ts";
 
 /** A normalisation layer: `(..., C)` → `(..., C)`. */
 export interface Norm extends Module {
@@ -30,6 +32,8 @@ export interface FeedForwardSettings {
   dFF: number;
   /** Activation, for kinds that take one. */
   activation: Activation;
+  /** Biases in the linear maps. */
+  bias: boolean;
   /** Standard deviation of weight initialisation. */
   initStd: number;
 }
@@ -38,6 +42,8 @@ export interface FeedForwardSettings {
 export const NORMS = {
   /** LayerNorm: centre and scale each vector, then a learned gain and bias. */
   layer: (dim: number): Norm => new LayerNorm(dim),
+  /** RMSNorm: scale each vector by its root mean square, then a learned gain (Llama). */
+  rms: (dim: number): Norm => new RMSNorm(dim),
 } as const;
 
 /** A normalisation's name. */
@@ -47,7 +53,10 @@ export type NormKind = keyof typeof NORMS;
 export const FEED_FORWARDS = {
   /** Two linear layers with an activation between: `act(x W₁ + b₁) W₂ + b₂`. */
   mlp: (s: FeedForwardSettings): FeedForwardNetwork =>
-    new FeedForward(s.dModel, s.dFF, s.activation, { initStd: s.initStd }),
+    new FeedForward(s.dModel, s.dFF, s.activation, { bias: s.bias, initStd: s.initStd }),
+  /** A gated network: `(SiLU(x W_gate) ⊙ x W_up) W_down` (Llama; the activation is SiLU). */
+  swiglu: (s: FeedForwardSettings): FeedForwardNetwork =>
+    new SwiGLU(s.dModel, s.dFF, { bias: s.bias, initStd: s.initStd }),
 } as const;
 
 /** A feed-forward network's name. */

@@ -32,6 +32,20 @@ export function requireHeadsDivide(dModel: number, numHeads: number, prefix = ""
 }
 
 /**
+ * Throw unless `numKVHeads`, the key/value heads of grouped-query attention, is a positive
+ * integer that divides `numHeads` (each serves `numHeads / numKVHeads` query heads).
+ */
+export function requireKVHeadsDivide(numHeads: number, numKVHeads: unknown, prefix = ""): void {
+  requirePositiveInteger(`${prefix}numKVHeads`, numKVHeads);
+  if (numHeads % numKVHeads !== 0) {
+    throw new RangeError(
+      `${prefix}numKVHeads (${numKVHeads}) must divide numHeads (${numHeads}): ` +
+        "each key/value head serves numHeads / numKVHeads query heads",
+    );
+  }
+}
+
+/**
  * Check a model config: each of `sizes` a positive integer, each of `layers` one of at most
  * {@link MAX_LAYERS}, and `numHeads` dividing `dModel`. Messages start with `"<name> config: "`.
  */

@@ -10,21 +10,28 @@
  * **cross-attention**. All heads are computed at once: the projections are split into
  * `(B, H, T, d_head)` and attention runs on the batch of heads.
  *
+ * **Grouped-query attention** (GQA; Ainslie et al., 2023) gives the keys and values fewer heads
+ * than the queries: `numKVHeads` divides `numHeads`, and each key/value head serves a group of
+ * `numHeads / numKVHeads` query heads (query head h reads key/value head ⌊h / group⌋). With
+ * `numKVHeads = numHeads` it is ordinary multi-head attention; with 1 it is multi-query
+ * attention. W_K and W_V shrink to `(C, numKVHeads · d_head)`, and so does the KV cache, which
+ * stores only the key/value heads.
+ *
  * A position scheme that acts inside attention (rotary positions turn each query and key by an
  * angle that grows with its position) is given to the constructor as {@link AttentionPositions}:
  * it is applied to the queries and keys of every head before their dot products, so it belongs
- * to self-attention, where both come from one sequence. Without one, positions come from the model's input (learned or sinusoidal vectors
- * added to the embeddings).
+ * to self-attention, where both come from one sequence. Without one, positions come from the
+ * model's input (learned or sinusoidal vectors added to the embeddings).
  *
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
 import { requirePositiveInteger, requireTensorSize } from "../runtime/checks.ts";
-import { requireHeadsDivide } from "./checks.ts";
+import { requireHeadsDivide, requireKVHeadsDivide } from "./checks.ts";
 import { causalMask, scaledDotProductAttention } from "./attention.ts";
 import type { LayerCache } from "./kv_cache.ts";
 import { Linear, type LinearOptions } from "./linear.ts";
-import { Module } from "./module.ts";
+import { freeOnFailure, Module } from "./module.ts";
 
 /** Result of {@link MultiHeadAttention.apply}. */
 export interface MultiHeadResult {
@@ -43,8 +50,13 @@ export interface AttentionPositions {
   apply(t: tf.Tensor4D, offset: number): tf.Tensor4D;
 }
 
-/** Options of {@link MultiHeadAttention}: the projections' initialisation and a position scheme. */
+/**
+ * Options of {@link MultiHeadAttention}: the projections' bias and initialisation, the number of
+ * key/value heads and a position scheme.
+ */
 export interface AttentionOptions extends LinearOptions {
+  /** Heads of keys and values (default `numHeads`); must divide `numHeads`. */
+  numKVHeads?: number;
   /** Applied to queries and keys (none by default); for self-attention only. */
   positions?: AttentionPositions;
 }
@@ -53,11 +65,13 @@ export interface AttentionOptions extends LinearOptions {
 export class MultiHeadAttention extends Module {
   /** Size of each head, `dModel / numHeads`. */
   readonly headDim: number;
+  /** Heads of keys and values; `numHeads` without grouping. */
+  readonly numKVHeads: number;
   /** W_Q, `(C, C)`: all heads' query projections side by side. */
   readonly query: Linear;
-  /** W_K. */
+  /** W_K, `(C, numKVHeads · d_head)`. */
   readonly key: Linear;
-  /** W_V. */
+  /** W_V, `(C, numKVHeads · d_head)`. */
   readonly value: Linear;
   /** W_O, mixing the joined heads. */
   readonly output: Linear;
@@ -70,12 +84,22 @@ export class MultiHeadAttention extends Module {
     requirePositiveInteger("dModel", dModel);
     requirePositiveInteger("numHeads", numHeads);
     requireHeadsDivide(dModel, numHeads);
+    this.numKVHeads = options.numKVHeads ?? numHeads;
+    requireKVHeadsDivide(numHeads, this.numKVHeads);
     requireTensorSize("MultiHeadAttention dModel × dModel", [dModel, dModel]);
     this.headDim = dModel / numHeads;
-    this.query = new Linear(dModel, dModel, options);
-    this.key = new Linear(dModel, dModel, options);
-    this.value = new Linear(dModel, dModel, options);
-    this.output = new Linear(dModel, dModel, options);
+    const linear = { bias: options.bias, initStd: options.initStd };
+    const kvWidth = this.numKVHeads * this.headDim;
+    const made = freeOnFailure(() => ({
+      query: new Linear(dModel, dModel, linear),
+      key: new Linear(dModel, kvWidth, linear),
+      value: new Linear(dModel, kvWidth, linear),
+      output: new Linear(dModel, dModel, linear),
+    }));
+    this.query = made.query;
+    this.key = made.key;
+    this.value = made.value;
+    this.output = made.output;
   }
 
   /**
@@ -99,11 +123,16 @@ export class MultiHeadAttention extends Module {
     }
     return tf.tidy(() => {
       const [B, Tq] = x.shape;
-      let q = this.splitHeads(this.query.apply(x)); // (B, H, Tq, d)
-      let k = this.splitHeads(this.key.apply(context)); // (B, H, Tk, d)
-      const v = this.splitHeads(this.value.apply(context)); // (B, H, Tk, d)
+      let q = this.splitHeads(this.query.apply(x), this.numHeads); // (B, H, Tq, d)
+      let k = this.splitHeads(this.key.apply(context), this.numKVHeads); // (B, Hkv, Tk, d)
+      const v = this.splitHeads(this.value.apply(context), this.numKVHeads); // (B, Hkv, Tk, d)
       if (this.positions) [q, k] = [this.positions.apply(q, 0), this.positions.apply(k, 0)];
-      const { output, weights } = scaledDotProductAttention(q, k, v, mask); // (B, H, Tq, d)
+      const { output, weights } = scaledDotProductAttention(
+        q,
+        this.repeatKVHeads(k), // (B, H, Tk, d)
+        this.repeatKVHeads(v),
+        mask,
+      ); // (B, H, Tq, d)
       const joined = output.transpose([0, 2, 1, 3]).reshape([B, Tq, this.dModel]); // (B, Tq, C)
       return { output: this.output.apply(joined) as tf.Tensor3D, weights: weights as tf.Tensor4D };
     });
@@ -122,22 +151,41 @@ export class MultiHeadAttention extends Module {
     }
     return tf.tidy(() => {
       const [B, Tnew] = x.shape;
-      const past = cache.length;
-      let q = this.splitHeads(this.query.apply(x)); // (B, H, Tnew, d)
-      let k = this.splitHeads(this.key.apply(x)); // (B, H, Tnew, d)
-      if (this.positions) [q, k] = [this.positions.apply(q, past), this.positions.apply(k, past)];
-      const { keys, values } = cache.append(k, this.splitHeads(this.value.apply(x))); // (B, H, past + Tnew, d)
+      const past = cache.length; // positions cached
+      const at = cache.position; // the new positions' index in the text (past + any dropped)
+      let q = this.splitHeads(this.query.apply(x), this.numHeads); // (B, H, Tnew, d)
+      let k = this.splitHeads(this.key.apply(x), this.numKVHeads); // (B, Hkv, Tnew, d)
+      if (this.positions) [q, k] = [this.positions.apply(q, at), this.positions.apply(k, at)];
+      const v = this.splitHeads(this.value.apply(x), this.numKVHeads);
+      const { keys, values } = cache.append(k, v); // (B, Hkv, past + Tnew, d): only the KV heads
       const mask = Tnew > 1 ? causalMask(Tnew, past) : undefined; // one new token may see all
-      const { output, weights } = scaledDotProductAttention(q, keys, values, mask);
+      const { output, weights } = scaledDotProductAttention(
+        q,
+        this.repeatKVHeads(keys),
+        this.repeatKVHeads(values),
+        mask,
+      );
       const joined = output.transpose([0, 2, 1, 3]).reshape([B, Tnew, this.dModel]);
       return { output: this.output.apply(joined) as tf.Tensor3D, weights: weights as tf.Tensor4D };
     });
   }
 
-  /** `(B, T, C)` → `(B, H, T, d_head)`. */
-  private splitHeads(t: tf.Tensor): tf.Tensor4D {
+  /** `(B, T, heads · d_head)` → `(B, heads, T, d_head)`. */
+  private splitHeads(t: tf.Tensor, heads: number): tf.Tensor4D {
     const [B, T] = t.shape;
-    return t.reshape([B, T, this.numHeads, this.headDim]).transpose([0, 2, 1, 3]) as tf.Tensor4D;
+    return t.reshape([B, T, heads, this.headDim]).transpose([0, 2, 1, 3]) as tf.Tensor4D;
+  }
+
+  /**
+   * Each key/value head repeated for the query heads of its group: `(B, Hkv, T, d)` →
+   * `(B, H, T, d)`, heads `kv₀ … kv₀, kv₁ … kv₁, …`; as it is without grouping.
+   */
+  private repeatKVHeads(t: tf.Tensor4D): tf.Tensor4D {
+    const group = this.numHeads / this.numKVHeads;
+    if (group === 1) return t;
+    const [B, Hkv, T, d] = t.shape;
+    return t.reshape([B, Hkv, 1, T * d]).tile([1, 1, group, 1])
+      .reshape([B, this.numHeads, T, d]) as tf.Tensor4D;
   }
 
   /** The four projections. */

@@ -68,11 +68,16 @@ export class TransformerBlock extends Module {
   constructor(config: BlockConfig, parts: BlockParts = {}) {
     super();
     this.config = resolveBlockConfig(config);
-    const { dModel, numHeads, initStd, crossAttention } = this.config;
+    const { dModel, numHeads, numKVHeads, bias, initStd, crossAttention } = this.config;
     const made = freeOnFailure(() => ({
-      attention: new MultiHeadAttention(dModel, numHeads, { initStd, positions: parts.positions }),
+      attention: new MultiHeadAttention(dModel, numHeads, {
+        bias,
+        initStd,
+        numKVHeads,
+        positions: parts.positions,
+      }),
       crossAttention: crossAttention
-        ? new MultiHeadAttention(dModel, numHeads, { initStd })
+        ? new MultiHeadAttention(dModel, numHeads, { bias, initStd })
         : undefined,
       feedForward: FEED_FORWARDS[this.config.feedForward](this.config),
       attentionNorm: NORMS[this.config.norm](dModel),

@@ -31,6 +31,7 @@
 import * as tf from "@tensorflow/tfjs";
 import type { Module } from "../nn/module.ts";
 import type { TokenizerJSON } from "../tokenizers/tokenizer.ts";
+import { MODEL_KINDS, type ModelKind } from "../models/registry.ts";
 
 /** The checkpoint format version this module writes and reads. */
 export const CHECKPOINT_VERSION = 3;
@@ -307,19 +308,24 @@ export function restoreWeights(module: Module, checkpoint: Checkpoint): void {
 
 /**
  * Check that a checkpoint was made for `kind` with `config`: every key of `config` must have
- * the same value in the checkpoint. Names the first difference.
+ * the same value in the checkpoint. For a kind of {@link MODEL_KINDS}, a setting the checkpoint
+ * does not name (one added to the course after it was made) counts as its default. Names the
+ * first difference.
  */
 export function checkCheckpointConfig(checkpoint: Checkpoint, kind: string, config: object): void {
   const { header } = checkpoint;
   if (header.kind !== kind) {
     throw new Error(`checkpoint is for a ${header.kind} model, not a ${kind}`);
   }
+  const stored: Record<string, unknown> = kind in MODEL_KINDS
+    ? MODEL_KINDS[kind as ModelKind].resolve(header.config as never)
+    : header.config;
   for (const [key, value] of Object.entries(config)) {
-    if (JSON.stringify(header.config[key]) !== JSON.stringify(value)) {
+    if (JSON.stringify(stored[key]) !== JSON.stringify(value)) {
       throw new Error(
-        `config mismatch: checkpoint has ${key} = ${
-          JSON.stringify(header.config[key])
-        }, the model has ${JSON.stringify(value)}`,
+        `config mismatch: checkpoint has ${key} = ${JSON.stringify(stored[key])}, the model has ${
+          JSON.stringify(value)
+        }`,
       );
     }
   }

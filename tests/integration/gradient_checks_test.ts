@@ -7,8 +7,12 @@ import {
   initCourse,
   LayerNorm,
   layerNorm,
+  RMSNorm,
+  rmsNorm,
+  RotaryPositions,
   scaledDotProductAttention,
   setSeed,
+  SwiGLU,
 } from "../../src/mod.ts";
 import { random } from "../fixtures.ts";
 
@@ -49,6 +53,31 @@ Deno.test("gradient checks against central finite differences: attention, LayerN
   });
   ln.dispose();
   ffn.dispose();
+});
+
+Deno.test("gradient checks of the modern parts: RMSNorm (kernel), SwiGLU, rotary positions", () => {
+  setSeed(16);
+  const tolerance = 2e-2;
+  const check = (name: string, f: (x: tf.Tensor) => tf.Scalar, x: tf.Tensor, h?: number) => {
+    const { worst, checked } = gradCheck(f, x, h);
+    assert(worst < tolerance, `${name}: worst relative error ${worst} over ${checked} entries`);
+  };
+  const norm = new RMSNorm(5);
+  const swiglu = new SwiGLU(4, 6, { bias: false, initStd: 0.5 });
+  const rope = new RotaryPositions(4);
+  tf.tidy(() => {
+    const r = random([3, 5]);
+    const h = 3e-2; // as for LayerNorm: float32 sums leave noise that a small step magnifies
+    check("RMSNorm / x", (x) => norm.apply(x).mul(r).sum(), random([3, 5]), h);
+    const x = random([3, 5]);
+    check("RMSNorm / gain", (g) => rmsNorm(x, g, 1e-5).mul(r).sum(), random([5]), h);
+    const r4 = random([3, 4]);
+    check("SwiGLU / x", (x) => swiglu.apply(x).mul(r4).sum(), random([3, 4]));
+    const rq = random([1, 2, 3, 4]);
+    check("RoPE / x", (x) => rope.apply(x as tf.Tensor4D, 5).mul(rq).sum(), random([1, 2, 3, 4]));
+  });
+  norm.dispose();
+  swiglu.dispose();
 });
 
 Deno.test("the gradient check itself notices a wrong gradient", () => {

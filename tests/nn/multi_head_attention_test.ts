@@ -137,3 +137,50 @@ Deno.test("configurations and shapes are checked, with messages that say what wa
   });
   mha.dispose();
 });
+
+Deno.test("grouped-query attention equals multi-head attention with each KV head's weights repeated for its group", () => {
+  setSeed(31);
+  for (const numKVHeads of [2, 1]) {
+    const gqa = new MultiHeadAttention(16, 4, { numKVHeads });
+    const mha = new MultiHeadAttention(16, 4);
+    assertEquals(gqa.key.weight.shape, [16, numKVHeads * 4]);
+    const group = 4 / numKVHeads;
+    tf.tidy(() => {
+      // Query head h reads KV head ⌊h / group⌋: repeat each KV head's 4 columns `group` times.
+      const repeat = (w: tf.Tensor, width: number) =>
+        tf.concat(
+          Array.from({ length: 4 }, (_, h) => w.slice([0, Math.floor(h / group) * 4], [width, 4])),
+          1,
+        );
+      mha.query.weight.assign(gqa.query.weight);
+      mha.output.weight.assign(gqa.output.weight);
+      mha.key.weight.assign(repeat(gqa.key.weight, 16));
+      mha.value.weight.assign(repeat(gqa.value.weight, 16));
+      mha.key.bias!.assign(repeat(gqa.key.bias!.reshape([1, -1]), 1).reshape([16]));
+      mha.value.bias!.assign(repeat(gqa.value.bias!.reshape([1, -1]), 1).reshape([16]));
+      const x = random([2, 5, 16]) as tf.Tensor3D;
+      const mask = causalMask(5);
+      const a = gqa.apply(x, x, mask);
+      const b = mha.apply(x, x, mask);
+      assert(maxDifference(a.output, b.output) < 1e-6, `${numKVHeads} KV heads: outputs differ`);
+      assert(maxDifference(a.weights, b.weights) < 1e-6, `${numKVHeads} KV heads: weights differ`);
+    });
+    gqa.dispose();
+    mha.dispose();
+  }
+});
+
+Deno.test("attention without biases has none; numKVHeads is checked", () => {
+  const mha = new MultiHeadAttention(8, 2, { bias: false, numKVHeads: 1 });
+  assertEquals([...mha.parameters().keys()], [
+    "query.weight",
+    "key.weight",
+    "value.weight",
+    "output.weight",
+  ]);
+  mha.dispose();
+  assertThrows(
+    () => new MultiHeadAttention(8, 4, { numKVHeads: 3 }),
+    /numKVHeads \(3\) must divide numHeads \(4\)/,
+  );
+});

@@ -1,12 +1,15 @@
 /**
- * LayerNorm and its gradient as two kernels of the wasm backend, written in WebAssembly SIMD and
- * run on the numbers where they lie in the backend's heap (`nn/layer_norm.ts` states the
- * forward formula, `fast_ops.ts` the backward); per row of C numbers (one token's vector):
+ * LayerNorm and RMSNorm, and their gradients, as kernels of the wasm backend, written in
+ * WebAssembly SIMD and run on the numbers where they lie in the backend's heap
+ * (`nn/layer_norm.ts` and `nn/rms_norm.ts` state the forward formulas, `fast_ops.ts` the
+ * backward); per row of C numbers (one token's vector):
  *
  *     forward:   mean, then σ = √(mean((x − mean)²) + ε), then x̂ = (x − mean) / σ, y = γ x̂ + β
  *     backward:  g = dy γ;  dx = (g − mean(g) − x̂ mean(g x̂)) / σ;  dγ += dy x̂;  dβ += dy
  *
- * The forward keeps x̂ and 1/σ for the backward. Each loop over a row runs 4 numbers at a time
+ * RMSNorm is the same without the centring and the bias: mean and mean(g) are 0 and β is absent
+ * (σ is then the root mean square). Both are written by one pair of functions, with `centred`
+ * saying which. The forward keeps x̂ and 1/σ for the backward. Each loop over a row runs 4 numbers at a time
  * and then one at a time for the last C mod 4, written once for both widths ({@link Lanes}).
  * Sums are float32, in 4 running lanes added at the end of the row (as a vectorised float32
  * LayerNorm elsewhere does); the tests bound the results against float64.
@@ -25,6 +28,13 @@ export const LAYER_NORM_KERNEL = "CourseLayerNorm";
  * outputs dx, dγ, dβ.
  */
 export const LAYER_NORM_GRAD_KERNEL = "CourseLayerNormGrad";
+/** The name of the RMSNorm kernel: inputs `x`, `gain`, attribute `epsilon`; outputs y, x̂, 1/σ. */
+export const RMS_NORM_KERNEL = "CourseRMSNorm";
+/**
+ * The name of RMSNorm's gradient kernel: inputs `dy`, `normalised` (x̂), `inverseSigma`, `gain`;
+ * outputs dx, dγ.
+ */
+export const RMS_NORM_GRAD_KERNEL = "CourseRMSNormGrad";
 
 /** A value held twice: as one f32, and in a vector (for the 4-wide loops). */
 interface Pair {
@@ -143,31 +153,55 @@ class RowFunction {
   }
 }
 
-/** Forward: parameters (x, gain, bias, y, x̂, 1/σ, rows, C, ε); addresses in bytes. */
-function forwardBody(): FunctionBody {
-  const [x, gain, bias, y, normalised, inverse, rows, C, epsilon] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
-  const k = new RowFunction(["i32", "i32", "i32", "i32", "i32", "i32", "i32", "i32", "f32"], C);
+/**
+ * Forward. LayerNorm (`centred`): parameters (x, gain, bias, y, x̂, 1/σ, rows, C, ε); RMSNorm:
+ * (x, gain, y, x̂, 1/σ, rows, C, ε). Addresses in bytes.
+ */
+function forwardBody(centred: boolean): FunctionBody {
+  const names = centred
+    ? ["x", "gain", "bias", "y", "normalised", "inverse", "rows", "C", "epsilon"]
+    : ["x", "gain", "y", "normalised", "inverse", "rows", "C", "epsilon"];
+  const [x, gain, bias, y, normalised, inverse, rows, C, epsilon] = [
+    "x",
+    "gain",
+    "bias",
+    "y",
+    "normalised",
+    "inverse",
+    "rows",
+    "C",
+    "epsilon",
+  ].map((name) => names.indexOf(name));
+  const k = new RowFunction([...names.slice(0, -1).map(() => "i32" as const), "f32"], C);
   const f = k.f;
   const row = f.local("i32");
-  const [sum, mean, scale, centred] = [k.pair(), k.pair(), k.pair(), k.pair()];
-  f.i32Const(0).set(row);
-  f.while(() => f.get(row).get(rows).i32LtS(), () => {
-    k.zero(sum);
-    k.columns((L) => {
-      f.get(L.of(sum));
-      k.at(x);
-      L.load();
-      L.add();
-      f.set(L.of(sum));
-    });
-    k.setPair(mean, () => k.mean(sum));
-    k.zero(sum);
-    k.columns((L) => {
-      k.at(x);
-      L.load();
+  const [sum, mean, scale, centredValue] = [k.pair(), k.pair(), k.pair(), k.pair()];
+  /** Push x − mean (LayerNorm) or x (RMSNorm) at the current column. */
+  const shifted = (L: Lanes) => {
+    k.at(x);
+    L.load();
+    if (centred) {
       f.get(L.of(mean));
       L.sub();
-      f.tee(L.of(centred)).get(L.of(centred));
+    }
+  };
+  f.i32Const(0).set(row);
+  f.while(() => f.get(row).get(rows).i32LtS(), () => {
+    if (centred) {
+      k.zero(sum);
+      k.columns((L) => {
+        f.get(L.of(sum));
+        k.at(x);
+        L.load();
+        L.add();
+        f.set(L.of(sum));
+      });
+      k.setPair(mean, () => k.mean(sum));
+    }
+    k.zero(sum);
+    k.columns((L) => {
+      shifted(L);
+      f.tee(L.of(centredValue)).get(L.of(centredValue));
       L.mul();
       f.get(L.of(sum));
       L.add();
@@ -181,22 +215,21 @@ function forwardBody(): FunctionBody {
     f.get(inverse).get(row).i32Const(4).i32Mul().i32Add().get(scale.scalar).f32Store();
     k.columns((L) => {
       k.at(normalised);
-      k.at(x);
-      L.load();
-      f.get(L.of(mean));
-      L.sub();
+      shifted(L);
       f.get(L.of(scale));
       L.mul();
-      f.tee(L.of(centred));
+      f.tee(L.of(centredValue));
       L.store();
       k.at(y);
-      f.get(L.of(centred));
+      f.get(L.of(centredValue));
       k.at(gain);
       L.load();
       L.mul();
-      k.at(bias);
-      L.load();
-      L.add();
+      if (centred) {
+        k.at(bias);
+        L.load();
+        L.add();
+      }
       L.store();
     });
     k.nextRow([x, y, normalised]);
@@ -205,10 +238,26 @@ function forwardBody(): FunctionBody {
   return f;
 }
 
-/** Backward: parameters (dy, x̂, 1/σ, gain, dx, dγ, dβ, rows, C); addresses in bytes. */
-function backwardBody(): FunctionBody {
-  const [dy, normalised, inverse, gain, dx, dGain, dBias, rows, C] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
-  const k = new RowFunction(new Array(9).fill("i32"), C);
+/**
+ * Backward. LayerNorm (`centred`): parameters (dy, x̂, 1/σ, gain, dx, dγ, dβ, rows, C); RMSNorm:
+ * (dy, x̂, 1/σ, gain, dx, dγ, rows, C). Addresses in bytes.
+ */
+function backwardBody(centred: boolean): FunctionBody {
+  const names = centred
+    ? ["dy", "normalised", "inverse", "gain", "dx", "dGain", "dBias", "rows", "C"]
+    : ["dy", "normalised", "inverse", "gain", "dx", "dGain", "rows", "C"];
+  const [dy, normalised, inverse, gain, dx, dGain, dBias, rows, C] = [
+    "dy",
+    "normalised",
+    "inverse",
+    "gain",
+    "dx",
+    "dGain",
+    "dBias",
+    "rows",
+    "C",
+  ].map((name) => names.indexOf(name));
+  const k = new RowFunction(names.map(() => "i32" as const), C);
   const f = k.f;
   const row = f.local("i32");
   const [sumG, sumGX, meanG, meanGX, scale, g] = [
@@ -220,7 +269,7 @@ function backwardBody(): FunctionBody {
     k.pair(),
   ];
   k.columns((L) => {
-    for (const sums of [dGain, dBias]) {
+    for (const sums of centred ? [dGain, dBias] : [dGain]) {
       k.at(sums);
       L.zero();
       L.store();
@@ -231,29 +280,33 @@ function backwardBody(): FunctionBody {
     k.zero(sumG);
     k.zero(sumGX);
     k.columns((L) => {
-      // g = dy γ;  Σ g;  Σ g x̂
+      // g = dy γ;  Σ g (LayerNorm);  Σ g x̂
       k.at(dy);
       L.load();
       k.at(gain);
       L.load();
       L.mul();
-      f.tee(L.of(g)).get(L.of(sumG));
-      L.add();
-      f.set(L.of(sumG)).get(L.of(g));
+      if (centred) {
+        f.tee(L.of(g)).get(L.of(sumG));
+        L.add();
+        f.set(L.of(sumG)).get(L.of(g));
+      }
       k.at(normalised);
       L.load();
       L.mul();
       f.get(L.of(sumGX));
       L.add();
       f.set(L.of(sumGX));
-      // dβ += dy;  dγ += dy x̂
-      k.at(dBias);
-      k.at(dBias);
-      L.load();
-      k.at(dy);
-      L.load();
-      L.add();
-      L.store();
+      // dβ += dy (LayerNorm);  dγ += dy x̂
+      if (centred) {
+        k.at(dBias);
+        k.at(dBias);
+        L.load();
+        k.at(dy);
+        L.load();
+        L.add();
+        L.store();
+      }
       k.at(dGain);
       k.at(dGain);
       L.load();
@@ -265,19 +318,21 @@ function backwardBody(): FunctionBody {
       L.add();
       L.store();
     });
-    k.setPair(meanG, () => k.mean(sumG));
+    if (centred) k.setPair(meanG, () => k.mean(sumG));
     k.setPair(meanGX, () => k.mean(sumGX));
     k.setPair(scale, () => f.get(inverse).get(row).i32Const(4).i32Mul().i32Add().f32Load());
     k.columns((L) => {
-      // dx = (dy γ − mean(g) − x̂ mean(g x̂)) / σ
+      // dx = (dy γ − mean(g) − x̂ mean(g x̂)) / σ, without mean(g) for RMSNorm
       k.at(dx);
       k.at(dy);
       L.load();
       k.at(gain);
       L.load();
       L.mul();
-      f.get(L.of(meanG));
-      L.sub();
+      if (centred) {
+        f.get(L.of(meanG));
+        L.sub();
+      }
       k.at(normalised);
       L.load();
       f.get(L.of(meanGX));
@@ -293,21 +348,25 @@ function backwardBody(): FunctionBody {
   return f;
 }
 
-/** Both passes compiled against one heap. */
-interface LayerNormPasses {
+/** The passes of both norms, compiled against one heap. */
+interface NormPasses {
   forward(...args: number[]): void;
   backward(...args: number[]): void;
+  rmsForward(...args: number[]): void;
+  rmsBackward(...args: number[]): void;
 }
 
-function compileLayerNorm(memory: WebAssembly.Memory): LayerNormPasses {
+function compileNorms(memory: WebAssembly.Memory): NormPasses {
   return instantiate([
-    { name: "forward", body: forwardBody() },
-    { name: "backward", body: backwardBody() },
-  ], memory) as unknown as LayerNormPasses;
+    { name: "forward", body: forwardBody(true) },
+    { name: "backward", body: backwardBody(true) },
+    { name: "rmsForward", body: forwardBody(false) },
+    { name: "rmsBackward", body: backwardBody(false) },
+  ], memory) as unknown as NormPasses;
 }
 
 /** The passes compiled against the backend's heap. */
-const passesFor = perHeap(compileLayerNorm);
+const passesFor = perHeap(compileNorms);
 
 /** Throw unless every tensor is float32 and `vectors` have C numbers, C the last axis of `x`. */
 function checkShapes(name: string, x: tf.TensorInfo, vectors: tf.TensorInfo[]): number {
@@ -323,63 +382,71 @@ function checkShapes(name: string, x: tf.TensorInfo, vectors: tf.TensorInfo[]): 
   return C;
 }
 
-const forwardKernel: tf.KernelConfig = {
-  kernelName: LAYER_NORM_KERNEL,
-  backendName: "wasm",
-  kernelFunc: ({ inputs, attrs, backend }) => {
-    const wasm = backend as BackendWasm;
-    const { x, gain, bias } = inputs as unknown as Record<"x" | "gain" | "bias", tf.TensorInfo>;
-    const { epsilon } = attrs as unknown as { epsilon: number };
-    const C = checkShapes("LayerNorm", x, [gain, bias]);
-    const rows = tf.util.sizeFromShape(x.shape) / C;
-    const y = wasm.makeOutput(x.shape, "float32");
-    const normalised = wasm.makeOutput(x.shape, "float32");
-    const inverse = wasm.makeOutput([rows], "float32");
-    const address = (t: tf.TensorInfo) => heapAddress(wasm, t);
-    passesFor(wasm).forward(
-      ...[x, gain, bias, y, normalised, inverse].map(address),
-      rows,
-      C,
-      epsilon,
-    );
-    return [y, normalised, inverse];
-  },
-};
+/** The forward kernel of LayerNorm (`centred`, with a bias) or of RMSNorm. */
+function forwardKernel(centred: boolean): tf.KernelConfig {
+  const name = centred ? "LayerNorm" : "RMSNorm";
+  return {
+    kernelName: centred ? LAYER_NORM_KERNEL : RMS_NORM_KERNEL,
+    backendName: "wasm",
+    kernelFunc: ({ inputs, attrs, backend }) => {
+      const wasm = backend as BackendWasm;
+      const { x, gain, bias } = inputs as unknown as Record<"x" | "gain" | "bias", tf.TensorInfo>;
+      const { epsilon } = attrs as unknown as { epsilon: number };
+      const C = checkShapes(name, x, centred ? [gain, bias] : [gain]);
+      const rows = tf.util.sizeFromShape(x.shape) / C;
+      const y = wasm.makeOutput(x.shape, "float32");
+      const normalised = wasm.makeOutput(x.shape, "float32");
+      const inverse = wasm.makeOutput([rows], "float32");
+      const address = (t: tf.TensorInfo) => heapAddress(wasm, t);
+      const tensors = centred
+        ? [x, gain, bias, y, normalised, inverse]
+        : [x, gain, y, normalised, inverse];
+      const passes = passesFor(wasm);
+      (centred ? passes.forward : passes.rmsForward)(...tensors.map(address), rows, C, epsilon);
+      return [y, normalised, inverse];
+    },
+  };
+}
 
-const backwardKernel: tf.KernelConfig = {
-  kernelName: LAYER_NORM_GRAD_KERNEL,
-  backendName: "wasm",
-  kernelFunc: ({ inputs, backend }) => {
-    const wasm = backend as BackendWasm;
-    const { dy, normalised, inverseSigma, gain } = inputs as unknown as Record<
-      "dy" | "normalised" | "inverseSigma" | "gain",
-      tf.TensorInfo
-    >;
-    const C = checkShapes("LayerNorm gradient", dy, [gain]);
-    if (dy.shape.join() !== normalised.shape.join()) {
-      throw new RangeError(
-        `LayerNorm gradient: dy [${dy.shape}] and x̂ [${normalised.shape}] must agree`,
-      );
-    }
-    const rows = tf.util.sizeFromShape(dy.shape) / C;
-    const dx = wasm.makeOutput(dy.shape, "float32");
-    const dGain = wasm.makeOutput([C], "float32");
-    const dBias = wasm.makeOutput([C], "float32");
-    const address = (t: tf.TensorInfo) => heapAddress(wasm, t);
-    passesFor(wasm).backward(
-      ...[dy, normalised, inverseSigma, gain, dx, dGain, dBias].map(address),
-      rows,
-      C,
-    );
-    return [dx, dGain, dBias];
-  },
-};
+/** The gradient kernel of LayerNorm (`centred`: outputs dx, dγ, dβ) or of RMSNorm (dx, dγ). */
+function backwardKernel(centred: boolean): tf.KernelConfig {
+  const name = `${centred ? "LayerNorm" : "RMSNorm"} gradient`;
+  return {
+    kernelName: centred ? LAYER_NORM_GRAD_KERNEL : RMS_NORM_GRAD_KERNEL,
+    backendName: "wasm",
+    kernelFunc: ({ inputs, backend }) => {
+      const wasm = backend as BackendWasm;
+      const { dy, normalised, inverseSigma, gain } = inputs as unknown as Record<
+        "dy" | "normalised" | "inverseSigma" | "gain",
+        tf.TensorInfo
+      >;
+      const C = checkShapes(name, dy, [gain]);
+      if (dy.shape.join() !== normalised.shape.join()) {
+        throw new RangeError(
+          `${name}: dy [${dy.shape}] and x̂ [${normalised.shape}] must agree`,
+        );
+      }
+      const rows = tf.util.sizeFromShape(dy.shape) / C;
+      const dx = wasm.makeOutput(dy.shape, "float32");
+      const dGain = wasm.makeOutput([C], "float32");
+      const dBias = centred ? wasm.makeOutput([C], "float32") : undefined;
+      const address = (t: tf.TensorInfo) => heapAddress(wasm, t);
+      const tensors = [dy, normalised, inverseSigma, gain, dx, dGain, ...(dBias ? [dBias] : [])];
+      const passes = passesFor(wasm);
+      (centred ? passes.backward : passes.rmsBackward)(...tensors.map(address), rows, C);
+      return dBias ? [dx, dGain, dBias] : [dx, dGain];
+    },
+  };
+}
 
 /**
- * Register the two kernels on the wasm backend (once; later calls do nothing). Returns whether
- * they are in place: false where the engine has no WebAssembly SIMD (LayerNorm is then computed
- * by its formula in tensor operations).
+ * Register the kernels of both norms on the wasm backend (once; later calls do nothing).
+ * Returns whether they are in place: false where the engine has no WebAssembly SIMD (the norms
+ * are then computed by their formulas in tensor operations).
  */
-export function registerWasmLayerNorm(): boolean {
-  return registerHeapKernels([forwardKernel, backwardKernel], compileLayerNorm);
+export function registerWasmNorms(): boolean {
+  return registerHeapKernels(
+    [forwardKernel(true), backwardKernel(true), forwardKernel(false), backwardKernel(false)],
+    compileNorms,
+  );
 }
