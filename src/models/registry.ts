@@ -1,10 +1,10 @@
 /**
  * The course's models by kind, the name a checkpoint's header gives them ("gpt", …): how to
  * build each from its config (and fill in a config's defaults), what a training batch of it
- * holds, and its training loss. The
- * training loops compute every loss through this table, and the engine's worker threads import
- * it (by {@link MODEL_REGISTRY}, the URL of this module) to build replicas, so any model listed
- * here trains on one thread or on N with the same loss. A new model is one more entry.
+ * holds, and its training loss. The training loops compute every loss through this table, and
+ * the engine's worker threads import it (by {@link MODEL_REGISTRY}, the URL of this module) to
+ * build replicas, so any model listed here trains on one thread or on N with the same loss. A
+ * new model is one more entry.
  *
  * Batches are named int32 matrices `(B, T)` whose rows are the examples (so they split into
  * shards by rows); where a target is {@link IGNORE_TARGET}, it is left out of the loss.
