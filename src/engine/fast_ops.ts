@@ -27,6 +27,33 @@ function usable(kernel: string, inputs: readonly tf.Tensor[]): boolean {
 }
 
 /**
+ * A norm by its two kernels: `forward` takes the named `inputs` (`x`, `gain`, and `bias` for
+ * LayerNorm) and `epsilon` and gives y, x̂ and 1/σ; `backward` takes dy, x̂, 1/σ and γ and gives
+ * the gradient of each input, in the same order.
+ */
+function normByKernels(
+  forward: string,
+  backward: string,
+  inputs: Record<string, tf.Tensor>,
+  epsilon: number,
+): tf.Tensor {
+  const names = Object.keys(inputs);
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const given = Object.fromEntries(names.map((name, i) => [name, args[i] as tf.Tensor]));
+    const [y, normalised, inverseSigma] = tf.engine().runKernel(forward, given, {
+      epsilon,
+    }) as tf.Tensor[];
+    (args[names.length] as tf.GradSaveFunc)([normalised, inverseSigma, given.gain]);
+    return {
+      value: y,
+      gradFunc: (dy: tf.Tensor, [normalised, inverseSigma, gain]: tf.Tensor[]) =>
+        tf.engine().runKernel(backward, { dy, normalised, inverseSigma, gain }) as tf.Tensor[],
+    };
+  });
+  return op(...names.map((name) => inputs[name]));
+}
+
+/**
  * LayerNorm of `x` `(..., C)` with gain and bias `(C)` by one kernel forward and one backward,
  * or `undefined` where the kernels cannot run. The backward, with x̂ = (x − mean) / σ and
  * g = dy ⊙ γ per vector: dβ = Σ dy, dγ = Σ dy ⊙ x̂, dx = (g − mean(g) − x̂ ⊙ mean(g ⊙ x̂)) / σ.
@@ -38,26 +65,7 @@ export function fastLayerNorm(
   epsilon: number,
 ): tf.Tensor | undefined {
   if (!usable(LAYER_NORM_KERNEL, [x, gain, bias])) return undefined;
-  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-    const [x, gain, bias] = args as tf.Tensor[];
-    const [y, normalised, inverseSigma] = tf.engine().runKernel(
-      LAYER_NORM_KERNEL,
-      { x, gain, bias },
-      { epsilon },
-    ) as tf.Tensor[];
-    (args[3] as tf.GradSaveFunc)([normalised, inverseSigma, gain]);
-    return {
-      value: y,
-      gradFunc: (dy: tf.Tensor, [normalised, inverseSigma, gain]: tf.Tensor[]) =>
-        tf.engine().runKernel(LAYER_NORM_GRAD_KERNEL, {
-          dy,
-          normalised,
-          inverseSigma,
-          gain,
-        }) as tf.Tensor[],
-    };
-  });
-  return op(x, gain, bias);
+  return normByKernels(LAYER_NORM_KERNEL, LAYER_NORM_GRAD_KERNEL, { x, gain, bias }, epsilon);
 }
 
 /**
@@ -71,26 +79,7 @@ export function fastRmsNorm(
   epsilon: number,
 ): tf.Tensor | undefined {
   if (!usable(RMS_NORM_KERNEL, [x, gain])) return undefined;
-  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-    const [x, gain] = args as tf.Tensor[];
-    const [y, normalised, inverseSigma] = tf.engine().runKernel(
-      RMS_NORM_KERNEL,
-      { x, gain },
-      { epsilon },
-    ) as tf.Tensor[];
-    (args[2] as tf.GradSaveFunc)([normalised, inverseSigma, gain]);
-    return {
-      value: y,
-      gradFunc: (dy: tf.Tensor, [normalised, inverseSigma, gain]: tf.Tensor[]) =>
-        tf.engine().runKernel(RMS_NORM_GRAD_KERNEL, {
-          dy,
-          normalised,
-          inverseSigma,
-          gain,
-        }) as tf.Tensor[],
-    };
-  });
-  return op(x, gain);
+  return normByKernels(RMS_NORM_KERNEL, RMS_NORM_GRAD_KERNEL, { x, gain }, epsilon);
 }
 
 /** GELU by its kernel, which also gives GELU′(x): kept for the backward pass, `dy · GELU′(x)`. */
