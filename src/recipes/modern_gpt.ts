@@ -1,6 +1,6 @@
 /**
- * The recipe of lesson 12 (`notebooks/12_modern_llm.ipynb`), checkpoint `data/modern_gpt.ckpt`,
- * made by `deno task train:modern_gpt`: lesson 7's character-level GPT of *Moby Dick* with the
+ * The recipe of lesson 12 (`notebooks/12_modern_llm.ipynb`, not yet written), checkpoint
+ * `data/modern_gpt.ckpt` (not yet shipped), made by `deno task train:modern_gpt`: lesson 7's character-level GPT of *Moby Dick* with the
  * changes later models made (rotary positions, RMSNorm, SwiGLU, grouped-query attention, no
  * biases), trained exactly as lesson 7's (same data split, steps, batches, schedule, seed), so
  * the two compare at an equal budget of steps. `deno task ablate:modern_gpt` trains the rows of
