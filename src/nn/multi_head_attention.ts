@@ -127,12 +127,7 @@ export class MultiHeadAttention extends Module {
       let k = this.splitHeads(this.key.apply(context), this.numKVHeads); // (B, Hkv, Tk, d)
       const v = this.splitHeads(this.value.apply(context), this.numKVHeads); // (B, Hkv, Tk, d)
       if (this.positions) [q, k] = [this.positions.apply(q, 0), this.positions.apply(k, 0)];
-      const { output, weights } = scaledDotProductAttention(
-        q,
-        this.repeatKVHeads(k), // (B, H, Tk, d)
-        this.repeatKVHeads(v),
-        mask,
-      ); // (B, H, Tq, d)
+      const { output, weights } = this.attend(q, k, v, mask); // (B, H, Tq, d)
       const joined = output.transpose([0, 2, 1, 3]).reshape([B, Tq, this.dModel]); // (B, Tq, C)
       return { output: this.output.apply(joined) as tf.Tensor3D, weights: weights as tf.Tensor4D };
     });
@@ -159,12 +154,7 @@ export class MultiHeadAttention extends Module {
       const v = this.splitHeads(this.value.apply(x), this.numKVHeads);
       const { keys, values } = cache.append(k, v); // (B, Hkv, past + Tnew, d): only the KV heads
       const mask = Tnew > 1 ? causalMask(Tnew, past) : undefined; // one new token may see all
-      const { output, weights } = scaledDotProductAttention(
-        q,
-        this.repeatKVHeads(keys),
-        this.repeatKVHeads(values),
-        mask,
-      );
+      const { output, weights } = this.attend(q, keys, values, mask);
       const joined = output.transpose([0, 2, 1, 3]).reshape([B, Tnew, this.dModel]);
       return { output: this.output.apply(joined) as tf.Tensor3D, weights: weights as tf.Tensor4D };
     });
@@ -177,15 +167,35 @@ export class MultiHeadAttention extends Module {
   }
 
   /**
-   * Each key/value head repeated for the query heads of its group: `(B, Hkv, T, d)` →
-   * `(B, H, T, d)`, heads `kv₀ … kv₀, kv₁ … kv₁, …`; as it is without grouping.
+   * Attention of the H query heads `q` `(B, H, Tq, d)` over the key/value heads `k`, `v`
+   * `(B, Hkv, Tk, d)`. With grouping, the query heads of each group are stacked along the time
+   * axis, `(B, Hkv, group · Tq, d)`, so one product per key/value head serves its whole group
+   * and the keys are never copied; a mask over the queries' positions repeats for each head of
+   * the group. Returns the output `(B, H, Tq, d)` and the weights `(B, H, Tq, Tk)`.
    */
-  private repeatKVHeads(t: tf.Tensor4D): tf.Tensor4D {
+  private attend(
+    q: tf.Tensor4D,
+    k: tf.Tensor4D,
+    v: tf.Tensor4D,
+    mask?: tf.Tensor,
+  ): { output: tf.Tensor4D; weights: tf.Tensor4D } {
     const group = this.numHeads / this.numKVHeads;
-    if (group === 1) return t;
-    const [B, Hkv, T, d] = t.shape;
-    return t.reshape([B, Hkv, 1, T * d]).tile([1, 1, group, 1])
-      .reshape([B, this.numHeads, T, d]) as tf.Tensor4D;
+    if (group === 1) {
+      const { output, weights } = scaledDotProductAttention(q, k, v, mask);
+      return { output: output as tf.Tensor4D, weights: weights as tf.Tensor4D };
+    }
+    const [B, H, Tq, d] = q.shape;
+    const Tk = k.shape[2];
+    const stacked = q.reshape([B, this.numKVHeads, group * Tq, d]); // heads kv·group + j
+    const rows = mask === undefined ? 0 : mask.rank - 2; // the mask's axis of query positions
+    const groupMask = mask !== undefined && rows >= 0 && mask.shape[rows] === Tq
+      ? mask.tile(mask.shape.map((_, axis) => (axis === rows ? group : 1)))
+      : mask;
+    const { output, weights } = scaledDotProductAttention(stacked, k, v, groupMask);
+    return {
+      output: output.reshape([B, H, Tq, d]) as tf.Tensor4D,
+      weights: weights.reshape([B, H, Tq, Tk]) as tf.Tensor4D,
+    };
   }
 
   /** The four projections. */
