@@ -5,7 +5,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { type EncoderDecoderConfig, type GPTConfig, rng } from "../src/mod.ts";
+import { type EncoderDecoderConfig, type GPT, type GPTConfig, rng } from "../src/mod.ts";
 
 /** A tensor of `shape` drawn from the standard normal distribution, seeded through `rng`. */
 export const random = (shape: number[]) => tf.randomNormal(shape, 0, 1, "float32", rng.tfSeed());
@@ -50,4 +50,24 @@ export function matrix(rows: number[][]) {
 /** The non-blank lines of the text file at `path`. */
 export function lines(path: string): string[] {
   return Deno.readTextFileSync(path).split("\n").filter((line) => line.trim() !== "");
+}
+
+/**
+ * The logits of `ids` `(1, T)` through a fresh KV cache: the first `prefill` tokens at once, then
+ * one at a time, `(1, T, V)`; and the shape of block 1's cached keys at the end. Call inside
+ * `tf.tidy`; the cache is cleared.
+ */
+export function cachedLogits(
+  model: GPT,
+  ids: tf.Tensor2D,
+  prefill: number,
+): { logits: tf.Tensor3D; keyShape: number[] } {
+  const cache = model.newCache();
+  const steps = [model.forwardCached(ids.slice([0, 0], [1, prefill]), cache)];
+  for (let t = prefill; t < ids.shape[1]; t++) {
+    steps.push(model.forwardCached(ids.slice([0, t], [1, 1]), cache));
+  }
+  const keyShape = cache.layers[0].keys!.shape;
+  cache.clear();
+  return { logits: tf.concat(steps, 1) as tf.Tensor3D, keyShape };
 }

@@ -15,6 +15,23 @@ export const INSTALL_JUPYTER = "Jupyter was not found: install it with `pip inst
   "(or, for headless runs on Debian/Ubuntu, `sudo apt install jupyter-nbconvert python3-nbclient`), " +
   "then run this again.";
 
+/** A notebook for the Deno kernel, as JSON: one code cell per source, none run yet. */
+export function denoNotebook(sources: readonly string[]): string {
+  return JSON.stringify({
+    nbformat: 4,
+    nbformat_minor: 5,
+    metadata: { kernelspec: { name: "deno", display_name: "Deno", language: "typescript" } },
+    cells: sources.map((source, i) => ({
+      id: `cell-${i}`,
+      cell_type: "code",
+      metadata: {},
+      execution_count: null,
+      outputs: [],
+      source,
+    })),
+  });
+}
+
 /** Run a command, capturing its output; undefined if the program does not exist. */
 export async function capture(
   program: string,

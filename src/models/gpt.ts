@@ -23,7 +23,7 @@ import {
   requireTensorSize,
 } from "../runtime/checks.ts";
 import { causalMask } from "../nn/attention.ts";
-import { type BlockConfig, resolveBlockConfig, type ResolveOptions } from "../nn/block_config.ts";
+import { resolveBlockConfig, type ResolveOptions } from "../nn/block_config.ts";
 import { type FeedForwardKind, type Norm, type NormKind, NORMS } from "../nn/block_parts.ts";
 import { requireModelShape, requireTokenIds } from "../nn/checks.ts";
 import { crossEntropy, type CrossEntropyOptions } from "../nn/cross_entropy.ts";
@@ -188,17 +188,6 @@ export class GPT extends Module {
     super();
     this.config = resolveGPTConfig(config);
     const { vocabSize, contextLength, dModel, numHeads, numLayers, initStd } = this.config;
-    const block: BlockConfig = {
-      dModel,
-      numHeads,
-      numKVHeads: this.config.numKVHeads,
-      dFF: this.config.dFF,
-      feedForward: this.config.feedForward,
-      activation: this.config.activation,
-      norm: this.config.norm,
-      bias: this.config.bias,
-      initStd,
-    };
     this.rotary = this.config.positions === "rotary"
       ? new RotaryPositions(dModel / numHeads, this.config.ropeBase)
       : undefined;
@@ -207,7 +196,8 @@ export class GPT extends Module {
       positions: this.rotary ? undefined : new LearnedPositions(contextLength, dModel, { initStd }),
       blocks: Array.from(
         { length: numLayers },
-        () => new TransformerBlock(block, { positions: this.rotary }),
+        // The config holds every setting of a block (a block reads only those).
+        () => new TransformerBlock(this.config, { positions: this.rotary }),
       ),
       finalNorm: NORMS[this.config.norm](dModel),
       head: this.config.tieWeights

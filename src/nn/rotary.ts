@@ -42,6 +42,8 @@ export function rotatePairs(x: tf.Tensor): tf.Tensor {
 export class RotaryPositions implements AttentionPositions {
   /** ωᵢ, i = 0 … headDim/2 − 1 (the sinusoidal encoding's frequencies). */
   readonly frequencies: readonly number[];
+  /** The numbers of the last {@link RotaryPositions.angles} asked for (plain arrays, no tensors). */
+  #table?: { offset: number; length: number; cos: Float32Array; sin: Float32Array };
 
   /** @param base the longest wavelength is 2π·base positions (10,000 as in RoFormer and Llama 2) */
   constructor(readonly headDim: number, readonly base = 10000) {
@@ -61,14 +63,19 @@ export class RotaryPositions implements AttentionPositions {
     requireNonNegativeInteger("rotary offset", offset);
     requirePositiveInteger("rotary length", length);
     const d = this.headDim;
-    const [cos, sin] = [new Float32Array(length * d), new Float32Array(length * d)];
-    for (let t = 0; t < length; t++) {
-      this.frequencies.forEach((omega, i) => {
-        const angle = (offset + t) * omega;
-        cos[t * d + 2 * i] = cos[t * d + 2 * i + 1] = Math.cos(angle);
-        sin[t * d + 2 * i] = sin[t * d + 2 * i + 1] = Math.sin(angle);
-      });
+    // Every query and key of a step asks for the same positions: compute them once.
+    if (this.#table?.offset !== offset || this.#table.length !== length) {
+      const [cos, sin] = [new Float32Array(length * d), new Float32Array(length * d)];
+      for (let t = 0; t < length; t++) {
+        this.frequencies.forEach((omega, i) => {
+          const angle = (offset + t) * omega;
+          cos[t * d + 2 * i] = cos[t * d + 2 * i + 1] = Math.cos(angle);
+          sin[t * d + 2 * i] = sin[t * d + 2 * i + 1] = Math.sin(angle);
+        });
+      }
+      this.#table = { offset, length, cos, sin };
     }
+    const { cos, sin } = this.#table;
     return { cos: tf.tensor2d(cos, [length, d]), sin: tf.tensor2d(sin, [length, d]) };
   }
 

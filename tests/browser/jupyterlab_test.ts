@@ -13,7 +13,7 @@
 import { basename, join } from "node:path";
 import { chromium, type Page } from "playwright-core";
 import { assert, assertEquals } from "../assert.ts";
-import { capture, notebooks } from "../../tools/jupyter.ts";
+import { capture, denoNotebook, notebooks } from "../../tools/jupyter.ts";
 
 const CHROMIUM = ["/usr/bin/chromium", "/usr/bin/chromium-browser"];
 const INSTALL = "The browser test needs JupyterLab (`pip install jupyterlab`), the Deno kernel " +
@@ -44,19 +44,7 @@ function liveNotebook(): string {
     `const live = new LiveDisplay();\nfor (let i = 1; i <= 5; i++) {\n` +
     `  await live.update(\`update \${i} of 5\`);\n  await new Promise((r) => setTimeout(r, 200));\n}`,
   ];
-  return JSON.stringify({
-    nbformat: 4,
-    nbformat_minor: 5,
-    metadata: { kernelspec: { name: "deno", display_name: "Deno", language: "typescript" } },
-    cells: cells.map((source, i) => ({
-      id: `cell-${i}`,
-      cell_type: "code",
-      metadata: {},
-      execution_count: null,
-      outputs: [],
-      source,
-    })),
-  });
+  return denoNotebook(cells);
 }
 
 /** A free TCP port on this machine. */

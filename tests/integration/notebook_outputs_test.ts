@@ -7,7 +7,12 @@
  * most runs when nothing waits for them.
  */
 import { join } from "node:path";
-import { findJupyterPython, INSTALL_JUPYTER, runNotebook } from "../../tools/jupyter.ts";
+import {
+  denoNotebook,
+  findJupyterPython,
+  INSTALL_JUPYTER,
+  runNotebook,
+} from "../../tools/jupyter.ts";
 import { assert, assertEquals } from "../assert.ts";
 
 const MOD = new URL("../../src/mod.ts", import.meta.url).href;
@@ -59,23 +64,6 @@ const CELLS: FixtureCell[] = [
   { source: `await show("tail");`, expected: ["tail"], show: true },
 ];
 
-/** The fixture as a notebook for the Deno kernel. */
-function fixture(cells: readonly FixtureCell[]): string {
-  return JSON.stringify({
-    nbformat: 4,
-    nbformat_minor: 5,
-    metadata: { kernelspec: { name: "deno", display_name: "Deno", language: "typescript" } },
-    cells: cells.map((cell, i) => ({
-      id: `cell-${i}`,
-      cell_type: "code",
-      metadata: {},
-      execution_count: null,
-      outputs: [],
-      source: cell.source,
-    })),
-  });
-}
-
 interface Output {
   output_type: string;
   data?: Record<string, string | string[]>;
@@ -104,7 +92,7 @@ async function checkOutputs(cells: readonly FixtureCell[], sync: boolean): Promi
   });
   try {
     const notebook = join(dir, "outputs.ipynb");
-    await Deno.writeTextFile(notebook, fixture(cells));
+    await Deno.writeTextFile(notebook, denoNotebook(cells.map((cell) => cell.source)));
     for (let round = 1; round <= 3; round++) {
       const [first, second] = [join(dir, "first.ipynb"), join(dir, "second.ipynb")];
       const run = await runNotebook(python, notebook, {
