@@ -156,7 +156,7 @@ export { LayerNorm, layerNorm, layerNormFormula } from "./nn/layer_norm.ts";
 export { RMSNorm, rmsNorm, rmsNormFormula } from "./nn/rms_norm.ts";
 export { type Activation, FeedForward, gelu, geluFormula, relu } from "./nn/feed_forward.ts";
 export { silu, SwiGLU, swigluWidth } from "./nn/swiglu.ts";
-export { RotaryPositions, rotatePairs } from "./nn/rotary.ts";
+export { rotaryFormula, RotaryPositions, rotatePairs } from "./nn/rotary.ts";
 export {
   FEED_FORWARDS,
   type FeedForwardKind,

@@ -19,6 +19,7 @@ import {
   RMS_NORM_GRAD_KERNEL,
   RMS_NORM_KERNEL,
 } from "./wasm/norms.ts";
+import { ROTARY_KERNEL, rotaryKernelFits } from "./wasm/rotary.ts";
 
 /** Whether `kernel` is registered for the current backend and every input is float32. */
 function usable(kernel: string, inputs: readonly tf.Tensor[]): boolean {
@@ -96,4 +97,27 @@ const geluKernel = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
 /** Exact GELU of `x` by one kernel (value and slope at once), or `undefined` where it cannot run. */
 export function fastGelu(x: tf.Tensor): tf.Tensor | undefined {
   return usable(GELU_KERNEL, [x]) ? geluKernel(x) : undefined;
+}
+
+/**
+ * `x` `(..., T, d)` with each pair of numbers turned by its angle, from tables `cos` and `sin`
+ * `(T, d)` (each angle twice), by one kernel, or `undefined` where it cannot run. The gradient
+ * of a rotation is the rotation back: the same kernel with the signs of sin the other way.
+ */
+export function fastRotary(x: tf.Tensor, cos: tf.Tensor, sin: tf.Tensor): tf.Tensor | undefined {
+  if (!usable(ROTARY_KERNEL, [x, cos, sin]) || !rotaryKernelFits(x.shape, cos.shape)) {
+    return undefined;
+  }
+  const turn = (t: tf.Tensor, tables: tf.Tensor[], inverse: boolean) =>
+    tf.engine().runKernel(ROTARY_KERNEL, { x: t, cos: tables[0], sin: tables[1] }, {
+      inverse,
+    }) as tf.Tensor;
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    (args[1] as tf.GradSaveFunc)([cos, sin]);
+    return {
+      value: turn(args[0] as tf.Tensor, [cos, sin], false),
+      gradFunc: (dy: tf.Tensor, tables: tf.Tensor[]) => turn(dy, tables, true),
+    };
+  });
+  return op(x);
 }

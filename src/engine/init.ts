@@ -11,6 +11,7 @@ import { fastMatMulFused, registerFastMatMul } from "./wasm/matmul.ts";
 import { registerWasmGelu } from "./wasm/gelu.ts";
 import { registerWasmTrainingKernels } from "./wasm/training_kernels.ts";
 import { registerWasmNorms } from "./wasm/norms.ts";
+import { registerWasmRotary } from "./wasm/rotary.ts";
 
 /** Backends the course runs on. */
 export type BackendName = "wasm" | "cpu";
@@ -56,7 +57,7 @@ export interface CourseRuntime {
  * - registers the kernels that training needs and wasm lacks (`UnsortedSegmentSum`, the gradient
  *   of `tf.gather`) and faster versions of a few of wasm's (`wasm/training_kernels.ts`), GELU,
  *   LayerNorm and RMSNorm as one kernel forward and one backward each (`wasm/gelu.ts`,
- *   `wasm/norms.ts`), and the course's matrix-product kernel for wasm (`wasm/matmul.ts`;
+ *   `wasm/norms.ts`), rotary positions as one kernel each way (`wasm/rotary.ts`), and the course's matrix-product kernel for wasm (`wasm/matmul.ts`;
  *   it says why if it cannot).
  *
  * Calling it again (a re-run notebook cell) is harmless: it re-seeds and re-selects the backend.
@@ -69,6 +70,7 @@ export async function initCourse(options: InitOptions = {}): Promise<CourseRunti
   registerWasmTrainingKernels();
   registerWasmGelu();
   registerWasmNorms();
+  registerWasmRotary();
   const fastMatMul = registerFastMatMul();
   if (!fastMatMulFused()) {
     console.warn(

@@ -17,6 +17,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import { fastRotary } from "../engine/mod.ts";
 import {
   requireNonNegativeInteger,
   requirePositiveInteger,
@@ -36,6 +37,14 @@ export function rotatePairs(x: tf.Tensor): tf.Tensor {
     const turned = pairs.reverse(2).mul(tf.tensor1d([-1, 1])); // (x₁, x₀) ⊙ (−1, 1)
     return turned.reshape(x.shape);
   });
+}
+
+/**
+ * `x` `(..., T, d)` with each pair turned by its angle, from `cos` and `sin` `(T, d)` (each angle
+ * twice): x cos + rot90(x) sin. The engine runs it as one kernel each way (`fastRotary`).
+ */
+export function rotaryFormula(x: tf.Tensor, cos: tf.Tensor, sin: tf.Tensor): tf.Tensor {
+  return tf.tidy(() => x.mul(cos).add(rotatePairs(x).mul(sin)));
 }
 
 /** Rotary positions for heads of `headDim` numbers (even), applied to queries and keys. */
@@ -88,7 +97,7 @@ export class RotaryPositions implements AttentionPositions {
     }
     return tf.tidy(() => {
       const { cos, sin } = this.angles(offset, t.shape[2]); // (T, d) each
-      return t.mul(cos).add(rotatePairs(t).mul(sin)) as tf.Tensor4D; // x cos + rot90(x) sin
+      return (fastRotary(t, cos, sin) ?? rotaryFormula(t, cos, sin)) as tf.Tensor4D;
     });
   }
 }

@@ -193,6 +193,10 @@ export class FunctionBody {
   f32x4Const(value: number): this {
     return this.simd(0x0c, ...new Uint8Array(new Float32Array(4).fill(value).buffer));
   }
+  /** `v128.const` with the four f32 `lanes`. */
+  f32x4ConstLanes(lanes: readonly [number, number, number, number]): this {
+    return this.simd(0x0c, ...new Uint8Array(new Float32Array(lanes).buffer));
+  }
   /** `v128.const` with `value` (as i32) in all four lanes. */
   i32x4Const(value: number): this {
     return this.simd(0x0c, ...new Uint8Array(new Int32Array(4).fill(value).buffer));
