@@ -1,7 +1,7 @@
 /**
  * The course's shared module. Notebooks import it as `../src/mod.ts`; `deno test` checks it.
  *
- * Three tiers, and inside each, layers lowest first (a file imports only from layers before it):
+ * The tiers, and inside each, layers lowest first (a file imports only from layers before it):
  *
  * - **foundation** `runtime/`: argument checks, seeded randomness, quick mode.
  * - **engine** `engine/`: all speed machinery behind one facade (`engine/mod.ts`): backend
@@ -15,6 +15,8 @@
  *   `generation/` (sampling and decoding).
  * - **recipes** `recipes/`: one file per training lesson, named like its checkpoint: settings,
  *   the lesson's data and its training call; the generic parts live in the core.
+ * - **exercises** `exercises/`: the stub-and-check machinery (`exercise.ts`) and one file of
+ *   checks per lesson that has exercises, named like the lesson; solutions in `solutions/`.
  *
  * @module
  */
@@ -315,8 +317,11 @@ export {
 export {
   ABLATION,
   ABLATION_SEEDS,
+  type AblationResults,
   type AblationRow,
+  type AblationRun,
   modernGPTConfig,
+  readAblation,
 } from "./recipes/modern_gpt.ts";
 export {
   G2P_SEED,
@@ -359,3 +364,24 @@ export {
   type SumTurn,
   trainSumChat,
 } from "./recipes/sum_chat.ts";
+
+// exercises
+export {
+  checkExercise,
+  type CheckOutcome,
+  type Exercise,
+  type ExerciseCheck,
+  ExerciseReport,
+  type ExerciseStatus,
+  expectAllClose,
+  expectClose,
+  NotDoneError,
+  yourTurn,
+} from "./exercises/exercise.ts";
+export {
+  type KVCacheBytes,
+  type LlamaParameters,
+  MODERN_LLM_EXERCISES,
+  type RMSNormGrad,
+  type SwiGLUWidth,
+} from "./exercises/modern_llm.ts";

@@ -11,7 +11,14 @@
  *
  * @module
  */
-import { ABLATION, ABLATION_SEEDS, kvCacheBytesPerToken, MOBY_GPT_TRAINING } from "../src/mod.ts";
+import {
+  ABLATION,
+  ABLATION_SEEDS,
+  type AblationResults,
+  type AblationRun,
+  kvCacheBytesPerToken,
+  MOBY_GPT_TRAINING,
+} from "../src/mod.ts";
 import { trainMobyDickGPT } from "./moby_dick_gpt.ts";
 import { option, runSettings } from "./training_run.ts";
 
@@ -26,7 +33,7 @@ for (const row of rows) {
 }
 
 const args = Deno.args.join(" ");
-const runs: Record<string, unknown>[] = [];
+const runs: AblationRun[] = [];
 for (const row of rows) {
   for (const seed of seeds) {
     const { name, config } = ABLATION[row];
@@ -44,21 +51,15 @@ for (const row of rows) {
       msPerStep: (1000 * run.result.seconds) / settings.steps,
     });
     run.model.dispose();
-    await Deno.writeTextFile(
-      out,
-      JSON.stringify(
-        {
-          made: `deno task ablate:modern_gpt${args === "" ? "" : ` ${args}`}`,
-          steps: settings.steps,
-          batchSize: settings.batchSize,
-          backend: run.backend,
-          threads: settings.shards,
-          runs,
-        },
-        null,
-        1,
-      ) + "\n",
-    );
+    const results: AblationResults = {
+      made: `deno task ablate:modern_gpt${args === "" ? "" : ` ${args}`}`,
+      steps: settings.steps,
+      batchSize: settings.batchSize,
+      backend: run.backend,
+      threads: settings.shards ?? 1,
+      runs,
+    };
+    await Deno.writeTextFile(out, JSON.stringify(results, null, 2) + "\n");
   }
 }
 console.log(`wrote ${out}`);

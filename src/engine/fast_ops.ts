@@ -102,7 +102,8 @@ export function fastGelu(x: tf.Tensor): tf.Tensor | undefined {
 /**
  * `x` `(..., T, d)` with each pair of numbers turned by its angle, from tables `cos` and `sin`
  * `(T, d)` (each angle twice), by one kernel, or `undefined` where it cannot run. The gradient
- * of a rotation is the rotation back: the same kernel with the signs of sin the other way.
+ * of a rotation is the rotation back: the same kernel with the signs of sin the other way. The
+ * tables are constants here: they get no gradient.
  */
 export function fastRotary(x: tf.Tensor, cos: tf.Tensor, sin: tf.Tensor): tf.Tensor | undefined {
   if (!usable(ROTARY_KERNEL, [x, cos, sin]) || !rotaryKernelFits(x.shape, cos.shape)) {

@@ -56,9 +56,9 @@ export interface CourseRuntime {
  * - seeds the course-wide generator;
  * - registers the kernels that training needs and wasm lacks (`UnsortedSegmentSum`, the gradient
  *   of `tf.gather`) and faster versions of a few of wasm's (`wasm/training_kernels.ts`), GELU,
- *   LayerNorm and RMSNorm as one kernel forward and one backward each (`wasm/gelu.ts`,
- *   `wasm/norms.ts`), rotary positions as one kernel each way (`wasm/rotary.ts`), and the course's matrix-product kernel for wasm (`wasm/matmul.ts`;
- *   it says why if it cannot).
+ *   LayerNorm, RMSNorm and rotary positions as one kernel forward and one backward each
+ *   (`wasm/gelu.ts`, `wasm/norms.ts`, `wasm/rotary.ts`), and the course's matrix-product kernel
+ *   for wasm (`wasm/matmul.ts`; it says why if it cannot).
  *
  * Calling it again (a re-run notebook cell) is harmless: it re-seeds and re-selects the backend.
  */

@@ -9,7 +9,8 @@
  * - `tensor_numbers.ts`: a tensor's numbers read and written in place (the optimizer, the
  *   threads);
  * - `wasm/`: the WebAssembly kernels and the small assembler that writes them (matrix product,
- *   LayerNorm and RMSNorm, GELU, rotary positions, AdamW's update, the kernels wasm lacks for training);
+ *   LayerNorm and RMSNorm, GELU, rotary positions, AdamW's update, the kernels wasm lacks for
+ *   training);
  * - `data_parallel.ts`, `gradient_worker.ts`, `replica.ts`: a step's gradients computed on N
  *   threads, for any model kind a registry lists.
  *

@@ -126,7 +126,7 @@ export const REAL_MODELS: readonly RealModel[] = [
     name: "Llama 3 405B",
     config: llama({
       vocabSize: 128256,
-      contextLength: 8192,
+      contextLength: 131072,
       dModel: 16384,
       numHeads: 128,
       numKVHeads: 8,
@@ -136,6 +136,7 @@ export const REAL_MODELS: readonly RealModel[] = [
     }),
     published: 405e9,
     source: "Llama Team 2024, Table 3 (405B: 126 layers, width 16,384, FFN 53,248, 128 " +
-      "heads, 8 key/value heads)",
+      "heads, 8 key/value heads); its context of 131,072 tokens after the paper's long-context " +
+      "training, as released (Llama 3.1)",
   },
 ];

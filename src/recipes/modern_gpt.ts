@@ -1,6 +1,6 @@
 /**
- * The recipe of lesson 12 (`notebooks/12_modern_llm.ipynb`, not yet written), checkpoint
- * `data/modern_gpt.ckpt` (not yet shipped), made by `deno task train:modern_gpt`: lesson 7's character-level GPT of *Moby Dick* with the
+ * The recipe of lesson 12 (`notebooks/12_modern_llm.ipynb`), checkpoint `data/modern_gpt.ckpt`,
+ * made by `deno task train:modern_gpt`: lesson 7's character-level GPT of *Moby Dick* with the
  * changes later models made (rotary positions, RMSNorm, SwiGLU, grouped-query attention, no
  * biases), trained exactly as lesson 7's (same data split, steps, batches, schedule, seed), so
  * the two compare at an equal budget of steps. `deno task ablate:modern_gpt` trains the rows of
@@ -43,3 +43,110 @@ export const ABLATION: readonly AblationRow[] = [
 
 /** The seeds of each row: lesson 7's, and one more. */
 export const ABLATION_SEEDS: readonly number[] = [1337, 1338];
+
+/** One training run of the ablation, as `deno task ablate:modern_gpt` records it. */
+export interface AblationRun {
+  /** Its row of {@link ABLATION}. */
+  row: number;
+  /** The row's name. */
+  name: string;
+  /** The seed of the weights and of the batches. */
+  seed: number;
+  /** The model's config, every setting resolved. */
+  config: GPTConfig;
+  /** The model's parameter count. */
+  parameters: number;
+  /** KV-cache bytes per token in float32, the numbers this course stores. */
+  kvCacheBytesPerToken: number;
+  /** Final validation loss, 200 batches (as lesson 7 measures). */
+  valLoss: number;
+  /** Final training loss, 200 batches. */
+  trainLoss: number;
+  /** Training time per step, milliseconds. */
+  msPerStep: number;
+}
+
+/** The ablation's file, `data/modern_ablation.json`: how it was made, and its runs. */
+export interface AblationResults {
+  /** The command that made it. */
+  made: string;
+  /** Training steps of every run. */
+  steps: number;
+  /** Windows per step. */
+  batchSize: number;
+  /** The backend the runs trained on. */
+  backend: string;
+  /** Threads each step's batch was split over. */
+  threads: number;
+  /** The runs, in the order they were made. */
+  runs: AblationRun[];
+}
+
+/** The fields of {@link AblationResults} and {@link AblationRun} that hold numbers or strings. */
+const RESULT_FIELDS = {
+  number: ["steps", "batchSize", "threads"],
+  string: ["made", "backend"],
+} as const;
+const RUN_FIELDS: {
+  number: readonly (keyof AblationRun)[];
+  string: readonly (keyof AblationRun)[];
+} = {
+  number: [
+    "row",
+    "seed",
+    "parameters",
+    "kvCacheBytesPerToken",
+    "valLoss",
+    "trainLoss",
+    "msPerStep",
+  ],
+  string: ["name"],
+};
+
+/** The fields of `value` (at `prefix`) that are not of the type `fields` gives them. */
+function wrongFields(
+  value: unknown,
+  prefix: string,
+  fields: { number: readonly string[]; string: readonly string[] },
+): string[] {
+  const record = typeof value === "object" && value !== null
+    ? value as Record<string, unknown>
+    : {};
+  return [
+    ...fields.number.filter((key) => typeof record[key] !== "number").map((key) =>
+      `${prefix}${key} (a number)`
+    ),
+    ...fields.string.filter((key) => typeof record[key] !== "string").map((key) =>
+      `${prefix}${key} (a string)`
+    ),
+  ];
+}
+
+/**
+ * Read an ablation file that `deno task ablate:modern_gpt` wrote, checking that it has every field
+ * and at least one run, each of a row of {@link ABLATION}.
+ */
+export async function readAblation(path: string | URL): Promise<AblationResults> {
+  const value: unknown = JSON.parse(await Deno.readTextFile(path));
+  const runs = (value as { runs?: unknown } | null)?.runs;
+  const problems = wrongFields(value, "", RESULT_FIELDS);
+  if (!Array.isArray(runs) || runs.length === 0) {
+    problems.push("runs (a list of at least one run)");
+  } else {
+    runs.forEach((run, i) => {
+      problems.push(...wrongFields(run, `runs[${i}].`, RUN_FIELDS));
+      const row = (run as { row?: unknown } | null)?.row;
+      if (typeof row === "number" && !(row in ABLATION)) {
+        problems.push(`runs[${i}].row (a row 0 … ${ABLATION.length - 1}, not ${row})`);
+      }
+    });
+  }
+  if (problems.length > 0) {
+    throw new TypeError(
+      `${path} is not an ablation file of deno task ablate:modern_gpt: expected ${
+        problems.join(", ")
+      }`,
+    );
+  }
+  return value as AblationResults;
+}

@@ -191,7 +191,7 @@ export class FunctionBody {
   }
   /** `v128.const` with `value` (as f32) in all four lanes. */
   f32x4Const(value: number): this {
-    return this.simd(0x0c, ...new Uint8Array(new Float32Array(4).fill(value).buffer));
+    return this.f32x4ConstLanes([value, value, value, value]);
   }
   /** `v128.const` with the four f32 `lanes`. */
   f32x4ConstLanes(lanes: readonly [number, number, number, number]): this {

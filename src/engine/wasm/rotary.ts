@@ -20,7 +20,7 @@ import { heapAddress, perHeap, registerHeapKernels } from "./heap.ts";
 
 /**
  * The name of the rotary kernel: inputs `x` `(..., T, d)`, `cos` and `sin` `(T, d)`, attribute
- * `inverse` (turn back); output the turned `x`. T·d must be a multiple of 4.
+ * `inverse` (turn back); output the turned `x`. d must be even and T·d a multiple of 4.
  */
 export const ROTARY_KERNEL = "CourseRotary";
 
@@ -73,11 +73,14 @@ function compileRotary(memory: WebAssembly.Memory): { forward: RotaryPass; back:
 /** The passes compiled against the backend's heap. */
 const passesFor = perHeap(compileRotary);
 
-/** Whether the kernel takes `x` `(..., T, d)` with tables `(T, d)`: T·d must be a multiple of 4. */
+/**
+ * Whether the kernel takes `x` `(..., T, d)` with tables `(T, d)`: d even (whole pairs) and T·d a
+ * multiple of 4 (whole vectors).
+ */
 export function rotaryKernelFits(x: readonly number[], table: readonly number[]): boolean {
   const [T, d] = table;
   return table.length === 2 && x.length >= 2 && x[x.length - 2] === T &&
-    x[x.length - 1] === d && (T * d) % 4 === 0;
+    x[x.length - 1] === d && d % 2 === 0 && (T * d) % 4 === 0;
 }
 
 /** Rotary positions on wasm: x turned by the tables' angles, or back with `inverse`. */
@@ -90,8 +93,8 @@ const rotaryKernel: tf.KernelConfig = {
     const { inverse } = attrs as unknown as { inverse: boolean };
     if (!rotaryKernelFits(x.shape, cos.shape) || !tf.util.arraysEqual(cos.shape, sin.shape)) {
       throw new RangeError(
-        `the rotary kernel needs x (..., T, d) and tables cos, sin (T, d) with T·d a multiple ` +
-          `of 4, got x [${x.shape}], cos [${cos.shape}], sin [${sin.shape}]`,
+        `the rotary kernel needs x (..., T, d) and tables cos, sin (T, d) with d even and T·d ` +
+          `a multiple of 4, got x [${x.shape}], cos [${cos.shape}], sin [${sin.shape}]`,
       );
     }
     const y = wasm.makeOutput(x.shape, "float32");

@@ -8,10 +8,12 @@ await initCourse();
 Deno.test("the rotary kernel equals its formula, forward and backward, and is used where T·d is a multiple of 4", async () => {
   setSeed(24);
   const before = tf.memory().numTensors;
-  // (shape of x, offset): one pair, T·d not a multiple of 4 (the formula), heads as in training
+  // (shape of x, offset, whether the kernel runs): two pairs in one vector; d = 6, so vectors
+  // span two rows of the tables; T·d not a multiple of 4 (the formula); heads as in training
   const cases: [number[], number, boolean][] = [
     [[2, 3, 5, 8], 0, true],
     [[1, 1, 1, 4], 7, true],
+    [[1, 2, 2, 6], 5, true],
     [[2, 2, 3, 2], 3, false], // T·d = 6: the formula
     [[3, 4, 64, 32], 100, true],
     [[0, 4, 2, 8], 0, true],
