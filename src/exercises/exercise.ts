@@ -90,19 +90,18 @@ export async function checkExercise<T>(
   answer: T,
 ): Promise<ExerciseReport> {
   const message = (error: unknown) => error instanceof Error ? error.message : String(error);
+  /** A failure of the exercise itself, not of the answer. */
+  const courseBug = (name: string, why: string) =>
+    new ExerciseReport(exercise.title, "failed", [
+      { name, passed: false, message: why, hint: "report this as a bug of the course" },
+    ]);
   let checks: ExerciseCheck[];
   try {
     checks = exercise.checks(answer);
   } catch (error) {
-    const hint = "the exercise's checks could not be set up: report this as a bug of the course";
-    const outcome = { name: "setting up the checks", passed: false, message: message(error), hint };
-    return new ExerciseReport(exercise.title, "failed", [outcome]);
+    return courseBug("setting up the checks", message(error));
   }
-  if (checks.length === 0) {
-    const hint = "an exercise needs at least one check: report this as a bug of the course";
-    const outcome = { name: "the checks", passed: false, message: "there are none", hint };
-    return new ExerciseReport(exercise.title, "failed", [outcome]);
-  }
+  if (checks.length === 0) return courseBug("the checks", "there are none");
   const outcomes: CheckOutcome[] = [];
   for (const check of checks) {
     try {
