@@ -27,6 +27,10 @@ async function proveChecks<T>(name: string, exercise: Exercise<T>, solution: T, 
   assert(String(notDone).includes("not done yet"), String(notDone));
 }
 
+/** SwiGLU's width with 8C/3 rounded to the nearest instead of down: a wrong answer. */
+const roundedWidth = (dModel: number, multiple: number) =>
+  Math.ceil(Math.round((8 * dModel) / 3) / multiple) * multiple;
+
 Deno.test("lesson 12's exercises: every check passes on the solution, fails on a wrong answer, and a stub is not done", async () => {
   const before = tf.memory().numTensors;
   const ex = MODERN_LLM_EXERCISES;
@@ -41,8 +45,7 @@ Deno.test("lesson 12's exercises: every check passes on the solution, fails on a
     "swigluWidth",
     ex.swigluWidth,
     solutions.swigluWidth,
-    // rounding to the nearest instead of down
-    (dModel, multiple) => Math.ceil(Math.round((8 * dModel) / 3) / multiple) * multiple + 1,
+    (dModel, multiple) => roundedWidth(dModel, multiple) + 1,
     () => yourTurn("swigluWidth"),
   );
   await proveChecks(
@@ -64,10 +67,7 @@ Deno.test("lesson 12's exercises: every check passes on the solution, fails on a
     () => yourTurn("rmsNormGrad"),
   );
   // rounding to the nearest, and a default width of 4C: each caught by some check
-  const rounded = await checkExercise(
-    ex.swigluWidth,
-    (dModel, multiple) => Math.ceil(Math.round((8 * dModel) / 3) / multiple) * multiple,
-  );
+  const rounded = await checkExercise(ex.swigluWidth, roundedWidth);
   assertEquals(rounded.status, "failed", String(rounded));
   const fourC = await checkExercise(
     ex.llamaParameters,
