@@ -378,6 +378,18 @@ export {
   NotDoneError,
   yourTurn,
 } from "./exercises/exercise.ts";
+export * from "./exercises/setup.ts"; // lesson 00: to become a named list
+export * from "./exercises/tokenization.ts"; // lesson 01: to become a named list
+export * from "./exercises/embeddings_and_positions.ts"; // lesson 02: to become a named list
+export * from "./exercises/attention.ts"; // lesson 03: to become a named list
+export * from "./exercises/multi_head_attention.ts"; // lesson 04: to become a named list
+export * from "./exercises/transformer_block.ts"; // lesson 05: to become a named list
+export * from "./exercises/gpt.ts"; // lesson 06: to become a named list
+export * from "./exercises/training.ts"; // lesson 07: to become a named list
+export * from "./exercises/generation.ts"; // lesson 08: to become a named list
+export * from "./exercises/encoder_decoder.ts"; // lesson 09: to become a named list
+export * from "./exercises/encoder_only.ts"; // lesson 10: to become a named list
+export * from "./exercises/chat.ts"; // lesson 11: to become a named list
 export {
   type KVCacheBytes,
   type LlamaParameters,

@@ -1,0 +1,2 @@
+// lesson 03's exercises: in progress
+export {};

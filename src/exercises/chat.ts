@@ -1,0 +1,2 @@
+// lesson 11's exercises: in progress
+export {};

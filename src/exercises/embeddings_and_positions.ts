@@ -1,0 +1,2 @@
+// lesson 02's exercises: in progress
+export {};

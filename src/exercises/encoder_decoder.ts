@@ -1,0 +1,2 @@
+// lesson 09's exercises: in progress
+export {};

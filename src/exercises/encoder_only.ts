@@ -1,0 +1,2 @@
+// lesson 10's exercises: in progress
+export {};

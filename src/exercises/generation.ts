@@ -1,0 +1,2 @@
+// lesson 08's exercises: in progress
+export {};

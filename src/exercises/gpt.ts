@@ -1,0 +1,2 @@
+// lesson 06's exercises: in progress
+export {};

@@ -1,0 +1,2 @@
+// lesson 04's exercises: in progress
+export {};

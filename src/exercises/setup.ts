@@ -1,0 +1,2 @@
+// lesson 00's exercises: in progress
+export {};

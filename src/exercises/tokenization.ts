@@ -1,0 +1,2 @@
+// lesson 01's exercises: in progress
+export {};

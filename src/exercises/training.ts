@@ -1,0 +1,2 @@
+// lesson 07's exercises: in progress
+export {};

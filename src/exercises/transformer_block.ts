@@ -1,0 +1,2 @@
+// lesson 05's exercises: in progress
+export {};
