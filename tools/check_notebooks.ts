@@ -2,8 +2,9 @@
  * Type-check the code of every notebook (part of `deno task check`).
  *
  * `deno check` cannot read `.ipynb`, so each notebook's code cells are joined into a
- * TypeScript file beside it (`notebooks/.check_NAME.ts`, so `../src/mod.ts` resolves as in the
- * notebook), checked together, and removed again.
+ * TypeScript file beside it (`notebooks/.check_PID_NAME.ts`, so `../src/mod.ts` resolves as in
+ * the notebook), checked together, and removed again. Arguments choose notebooks by name, as
+ * `deno task course` does: `deno run -A tools/check_notebooks.ts 07`.
  *
  * @module
  */
@@ -17,11 +18,14 @@ interface Cell {
 
 const files: string[] = [];
 try {
-  for (const notebook of await notebooks()) {
+  const chosen = (await notebooks()).filter((path) =>
+    Deno.args.length === 0 || Deno.args.some((f) => basename(path).includes(f))
+  );
+  for (const notebook of chosen) {
     const cells = (JSON.parse(await Deno.readTextFile(notebook)).cells as Cell[])
       .filter((cell) => cell.cell_type === "code")
       .map((cell, i) => `// --- code cell ${i + 1}\n${[cell.source].flat().join("")}`);
-    const file = join(ROOT, "notebooks", `.check_${basename(notebook, ".ipynb")}.ts`);
+    const file = join(ROOT, "notebooks", `.check_${Deno.pid}_${basename(notebook, ".ipynb")}.ts`);
     await Deno.writeTextFile(file, `${cells.join("\n\n")}\n\nexport {};\n`);
     files.push(file);
   }

@@ -1,6 +1,7 @@
 /**
  * Format the code cells of the notebooks with `deno fmt` (`deno task fmt:notebooks`), or with
- * `--check` only report the cells that are not formatted (part of `deno task check`).
+ * `--check` only report the cells that are not formatted (part of `deno task check`). Other
+ * arguments choose notebooks by name, as `deno task course` does: `deno task fmt:notebooks 07`.
  *
  * Why not plain `deno fmt` on the `.ipynb` files: in Deno 2.9 its check also re-wraps markdown
  * cells, which its write mode never applies, so a notebook can never pass `deno fmt --check`.
@@ -66,8 +67,12 @@ function stringifyNotebook(value: unknown): string {
 }
 
 const check = Deno.args.includes("--check");
+const filters = Deno.args.filter((arg) => arg !== "--check");
+const chosen = (await notebooks()).filter((path) =>
+  filters.length === 0 || filters.some((f) => basename(path).includes(f))
+);
 const unformatted: string[] = [];
-for (const path of await notebooks()) {
+for (const path of chosen) {
   const notebook = JSON.parse(await Deno.readTextFile(path));
   let changed = false;
   for (const [index, cell] of (notebook.cells as Cell[]).entries()) {
