@@ -154,6 +154,7 @@ export {
   MultiHeadAttention,
   type MultiHeadResult,
 } from "./nn/multi_head_attention.ts";
+export { dropout, type ForwardOptions, requireDropoutRate } from "./nn/dropout.ts";
 export { LayerNorm, layerNorm, layerNormFormula } from "./nn/layer_norm.ts";
 export { RMSNorm, rmsNorm, rmsNormFormula } from "./nn/rms_norm.ts";
 export { type Activation, FeedForward, gelu, geluFormula, relu } from "./nn/feed_forward.ts";
@@ -215,6 +216,8 @@ export {
 // core: metrics, training, generation
 export { editDistance, type ErrorRates, errorRates } from "./metrics/edit_distance.ts";
 export { knownWordShare, vocabularyOf, wordsOf } from "./metrics/known_words.ts";
+export { bitsPerCharacter, perplexity } from "./metrics/loss_units.ts";
+export { numericGradient, Value, type ValueOrigin } from "./training/scalar_autograd.ts";
 export { type Batch, disposeBatch, sampleBatch } from "./training/batches.ts";
 export {
   AdamW,
@@ -254,7 +257,10 @@ export {
   type TrainingSettings,
   trainLanguageModel,
   trainLoop,
+  trainValidationGap,
+  type TrainValidationLosses,
 } from "./training/train_loop.ts";
+export { type EarlyStop, earlyStopping } from "./training/early_stopping.ts";
 export {
   disposeSeq2SeqBatch,
   lengthBucketedBatches,
@@ -313,6 +319,15 @@ export {
   MOBY_GPT_SEED,
   MOBY_GPT_TRAINING,
   mobyGPTConfig,
+  OVERFIT_DROPOUT,
+  OVERFIT_MORE_DATA,
+  OVERFIT_PATIENCE,
+  OVERFIT_SEED,
+  OVERFIT_SLICE,
+  OVERFIT_TRAINING,
+  overfitGPTConfig,
+  type OverfitRun,
+  trainOverfitRun,
 } from "./recipes/moby_gpt.ts";
 export {
   ABLATION,
@@ -369,27 +384,120 @@ export {
 export {
   checkExercise,
   type CheckOutcome,
+  drawExerciseWeights,
+  eachCase,
+  everyCase,
   type Exercise,
   type ExerciseCheck,
   ExerciseReport,
   type ExerciseStatus,
   expectAllClose,
   expectClose,
+  expectEqual,
+  expectRowsClose,
+  isNotDone,
   NotDoneError,
   yourTurn,
 } from "./exercises/exercise.ts";
-export * from "./exercises/setup.ts"; // lesson 00: to become a named list
-export * from "./exercises/tokenization.ts"; // lesson 01: to become a named list
-export * from "./exercises/embeddings_and_positions.ts"; // lesson 02: to become a named list
-export * from "./exercises/attention.ts"; // lesson 03: to become a named list
-export * from "./exercises/multi_head_attention.ts"; // lesson 04: to become a named list
-export * from "./exercises/transformer_block.ts"; // lesson 05: to become a named list
-export * from "./exercises/gpt.ts"; // lesson 06: to become a named list
-export * from "./exercises/training.ts"; // lesson 07: to become a named list
-export * from "./exercises/generation.ts"; // lesson 08: to become a named list
-export * from "./exercises/encoder_decoder.ts"; // lesson 09: to become a named list
-export * from "./exercises/encoder_only.ts"; // lesson 10: to become a named list
-export * from "./exercises/chat.ts"; // lesson 11: to become a named list
+export {
+  type BroadcastShape,
+  type MatMulShape,
+  type MeanAndStd,
+  type RowLengths,
+  SETUP_EXERCISES,
+} from "./exercises/setup.ts";
+export {
+  type CharCodec,
+  type CharTokenizerByHand,
+  type EncodeChunk,
+  type MergesUntilToken,
+  TOKENIZATION_EXERCISES,
+  type Utf8ByteValues,
+} from "./exercises/tokenization.ts";
+export {
+  type EmbeddingGradient,
+  EMBEDDINGS_AND_POSITIONS_EXERCISES,
+  type PositionSimilarity,
+  type SinusoidalByHand,
+  type SinusoidalShiftByHand,
+} from "./exercises/embeddings_and_positions.ts";
+export {
+  ATTENTION_EXERCISES,
+  type AttentionArrays,
+  type AttentionByHand,
+  type CausalMaskByHand,
+  type PaddedAttentionByHand,
+  type SoftmaxGradient,
+} from "./exercises/attention.ts";
+export {
+  type MHAByLoop,
+  type MHACrossShapes,
+  type MHAParameters,
+  type MHAShapes,
+  type MHASplitHeads,
+  MULTI_HEAD_ATTENTION_EXERCISES,
+} from "./exercises/multi_head_attention.ts";
+export {
+  type BlockFeedForward,
+  type BlockLayerNorm,
+  type BlockParameters,
+  type BlockWithoutNorm,
+  type NormlessStackStds,
+  normlessStackStds,
+  TRANSFORMER_BLOCK_EXERCISES,
+} from "./exercises/transformer_block.ts";
+export {
+  type CrossEntropyGradient,
+  GPT_EXERCISES,
+  type GPTParameterCount,
+  type LinearBackward,
+  type LinearGradients,
+  type SigmoidValue,
+} from "./exercises/gpt.ts";
+export {
+  type AdamWByHand,
+  type AdamWByHandSettings,
+  type BitsAndPerplexity,
+  type ClipByHand,
+  type LearningRateByHand,
+  type LossInBits,
+  TRAINING_EXERCISES,
+} from "./exercises/training.ts";
+export {
+  GENERATION_EXERCISES,
+  type MinPFilter,
+  type SamplerDistribution,
+  type TemperatureForConfidence,
+  type TokenDraw,
+} from "./exercises/generation.ts";
+export {
+  BEAM_TOY_TABLE,
+  type BeamSearchByHand,
+  type EditDistanceByHand,
+  ENCODER_DECODER_EXERCISES,
+  type ErrorRatesByHand,
+  type PrefixLogProbs,
+  type TeacherForcingBatch,
+  type TeacherForcingRows,
+} from "./exercises/encoder_decoder.ts";
+export {
+  type AttentionFamily,
+  type AttentionMaskByHand,
+  type BlankAccuracy,
+  type BlankLoss,
+  ENCODER_ONLY_EXERCISES,
+  type MaskTokensByHand,
+} from "./exercises/encoder_only.ts";
+export {
+  CHAT_EXERCISES,
+  type ChatTargets,
+  type EncodeToolChat,
+  type ParseToolChat,
+  type ReplyUntilEnd,
+  TOOL_ROLE_TOKEN,
+  type ToolChatMessage,
+  type ToolChatRole,
+} from "./exercises/chat.ts";
 export {
   type KVCacheBytes,
   type LlamaParameters,

@@ -1,6 +1,7 @@
 /**
  * A loss curve that redraws itself while a model trains: one line per series (train,
- * validation), with the latest values and the progress in the subtitle.
+ * validation), a dot at each point of every series but train (measured seldom, so one point may
+ * be all there is), with the latest values and the progress in the subtitle.
  *
  * @module
  */
@@ -24,6 +25,9 @@ export interface LossCurveOptions {
   /** Where to draw; default the current sink. */
   sink?: DisplaySink;
 }
+
+/** The training loss's series: reported often, so drawn as a line only; the others get dots too. */
+const TRAIN_SERIES = "train";
 
 /** One recorded value. */
 export interface LossPoint {
@@ -113,6 +117,14 @@ export class LiveLossCurve implements Displayable {
       color: { legend: true },
       marks: [
         Plot.line(this.points, { x: "step", y: "value", stroke: "series", z: "series" }),
+        // A dot at each point of the seldom-measured series (all but train): one point alone
+        // draws no line, so a first validation loss would not show.
+        Plot.dot(this.points.filter((p) => p.series !== TRAIN_SERIES), {
+          x: "step",
+          y: "value",
+          fill: "series",
+          r: 3,
+        }),
       ],
     });
   }

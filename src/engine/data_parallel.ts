@@ -24,6 +24,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { requirePositiveInteger } from "../runtime/checks.ts";
+import { rng } from "../runtime/random.ts";
 import { readNumbers, writeNumbers } from "./tensor_numbers.ts";
 import {
   type HostBatch,
@@ -61,9 +62,13 @@ export const DONE = 1;
 /** A worker's state when its shard failed (the reason follows as an `error` message). */
 export const FAILED = 2;
 
-/** A message from this thread to a worker. */
+/**
+ * A message from this thread to a worker. `init`'s `seed` re-seeds the worker's course-wide
+ * generator once its replica is built, so that what a shard draws (dropout masks) differs from
+ * this thread's draws and from the other workers'.
+ */
 export type ToWorker =
-  | { type: "init"; job: ReplicaJob; names: string[]; slots: SharedSlots }
+  | { type: "init"; job: ReplicaJob; names: string[]; slots: SharedSlots; seed: number }
   | { type: "gradients"; batch: HostBatch; weightsVersion: number };
 
 /** A message from a worker to this thread. */
@@ -179,6 +184,14 @@ interface Pending {
   reject(error: Error): void;
 }
 
+/**
+ * The seed of worker `index` (1, 2, …): a stream of its own, derived from the course's generator
+ * as it stands (so it follows the run's seed) without drawing from it.
+ */
+export function workerSeed(index: number): number {
+  return rng.derivedSeed(index);
+}
+
 /** The most threads a step may be split over: far more than the cores of a laptop. */
 export const MAX_SHARDS = 64;
 
@@ -218,7 +231,13 @@ export class DataParallel {
       for (let i = 1; i < shards; i++) {
         const slots = sharedSlots(parallel.#weights, parallel.#names.length);
         parallel.#slots.push(slots);
-        ready.push(parallel.#startWorker({ type: "init", job, names: parallel.#names, slots }));
+        ready.push(parallel.#startWorker({
+          type: "init",
+          job,
+          names: parallel.#names,
+          slots,
+          seed: workerSeed(i),
+        }));
       }
       await Promise.all(ready);
     } catch (error) {

@@ -1,8 +1,9 @@
 /**
  * The worker side of data-parallel training (`engine/data_parallel.ts`): a thread with its own
  * TensorFlow.js and a replica of the model. It answers `init` (load the job's model kind from
- * the registry it names, build the replica, take the weights from the shared array) with
- * `ready`. For `gradients` (a shard of a batch) it first
+ * the registry it names, build the replica, take the weights from the shared array, re-seed the
+ * thread's generator with the seed it was given) with `ready`. For `gradients` (a shard of a
+ * batch) it first
  * copies the shared weights into the replica if they changed since its last shard, then writes
  * the shard's loss and gradients into its shared slots and sets its state to `DONE` (or, on an
  * error, to `FAILED` and posts the reason). Messages are handled one at a time, in order.
@@ -11,6 +12,7 @@
  *
  * @module
  */
+import { setSeed } from "../runtime/random.ts";
 import { initCourse } from "./init.ts";
 import {
   assignFlat,
@@ -54,6 +56,7 @@ async function handle(message: ToWorker): Promise<void> {
       throw new Error(`the replica's parameters (${names.length}) differ from the model's`);
     }
     assignFlat([...model.parameters().values()], message.slots.weights);
+    setSeed(message.seed); // after building: the replica's own initial weights are overwritten
     replica = { loaded: { job, kind }, model, slots: message.slots };
     scope.postMessage({ type: "ready" });
     return;

@@ -44,7 +44,10 @@ export interface ReplicaKind<M extends Replica = Replica, C = unknown> {
   readonly batchNames: readonly string[];
   /** A new model with fresh weights. */
   build(config: C): M;
-  /** The mean training loss of `model` over the targets of `batch` that count. */
+  /**
+   * The mean training loss of `model` over the targets of `batch` that count: a training step's,
+   * so dropout, if the model has any, drops.
+   */
   loss(model: M, batch: TensorBatch, options: LossOptions, config: C): tf.Scalar;
   /**
    * How many targets of `batch` the loss averages over: a batch's mean gradient is the average

@@ -8,6 +8,9 @@
  * @module
  */
 import { DISPLAY, type Displayable, type MediaBundle } from "../display/bundle.ts";
+import * as tf from "@tensorflow/tfjs";
+import type { Module } from "../nn/module.ts";
+import type { Random } from "../runtime/random.ts";
 
 /** What a stub throws until the learner replaces its body. */
 export class NotDoneError extends Error {
@@ -108,7 +111,7 @@ export async function checkExercise<T>(
       await check.run();
       outcomes.push({ name: check.name, passed: true });
     } catch (error) {
-      if (error instanceof NotDoneError || (error as Error | null)?.name === "NotDoneError") {
+      if (isNotDone(error)) {
         return new ExerciseReport(exercise.title, "not done", [], message(error));
       }
       outcomes.push({ name: check.name, passed: false, message: message(error), hint: check.hint });
@@ -123,10 +126,13 @@ export async function checkExercise<T>(
  * 1 + |expected|); throws saying both otherwise.
  */
 export function expectClose(actual: unknown, expected: number, tolerance = 0): void {
+  if (!Number.isFinite(expected)) {
+    throw new TypeError(`the course's expected value is ${expected}: a bug of the check itself`);
+  }
   if (typeof actual !== "number" || Number.isNaN(actual)) {
     throw new TypeError(`expected a number, got ${String(actual)}`);
   }
-  if (Math.abs(actual - expected) > tolerance * (1 + Math.abs(expected))) {
+  if (!(Math.abs(actual - expected) <= tolerance * (1 + Math.abs(expected)))) {
     throw new RangeError(`got ${actual}, expected ${expected}`);
   }
 }
@@ -150,4 +156,139 @@ export function expectAllClose(
       throw new RangeError(`at index ${i}: got ${value}, expected ${expected[i].toPrecision(6)}`);
     }
   });
+}
+
+/**
+ * A check that `actual` is an array of as many rows as `expected`, each within `tolerance` of
+ * the row of `expected` at its index (as {@link expectAllClose}); the message names the row.
+ */
+export function expectRowsClose(
+  actual: unknown,
+  expected: readonly (readonly number[])[],
+  tolerance: number,
+): void {
+  if (!Array.isArray(actual) || actual.length !== expected.length) {
+    const got = Array.isArray(actual) ? `${actual.length} rows` : String(actual);
+    throw new RangeError(`expected an array of ${expected.length} rows, got ${got}`);
+  }
+  expected.forEach((row, r) => {
+    try {
+      expectAllClose(actual[r], row, tolerance);
+    } catch (error) {
+      throw new RangeError(`row ${r}: ${(error as Error).message}`);
+    }
+  });
+}
+
+/** `x` as JSON with every object's keys in order, so `{ a, b }` and `{ b, a }` read the same. */
+function canonicalJSON(x: unknown): string {
+  const sorted = (_key: string, v: unknown) =>
+    v !== null && typeof v === "object" && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v;
+  return JSON.stringify(x, sorted) ?? String(x);
+}
+
+/**
+ * A check that `actual` equals `expected` (compared as JSON, so arrays and plain objects item by
+ * item, whatever the order of an object's keys); the message names where they first differ, e.g.
+ * "mask[2][3]: got 1, expected 0", led by `what`; `item` writes the values that differ (default:
+ * as JSON).
+ */
+export function expectEqual(
+  actual: unknown,
+  expected: unknown,
+  what = "",
+  item: (x: unknown) => string = canonicalJSON,
+): void {
+  const json = canonicalJSON;
+  const differ = (a: unknown, e: unknown, path: string): string | undefined => {
+    if (json(a) === json(e)) return undefined;
+    if (Array.isArray(a) && Array.isArray(e)) {
+      if (a.length !== e.length) {
+        const lengths = `${a.length} items, expected ${e.length}`;
+        return `${path ? `${path}: ` : ""}${lengths}: got ${json(a)}, expected ${json(e)}`;
+      }
+      const i = e.findIndex((x, i) => json(a[i]) !== json(x));
+      return differ(a[i], e[i], `${path}[${i}]`);
+    }
+    return `${path ? `${path}: ` : ""}got ${item(a)}, expected ${item(e)}`;
+  };
+  const where = differ(actual, expected, "");
+  if (where !== undefined) {
+    const lead = what === "" || where.startsWith("[") ? what : `${what}: `;
+    throw new RangeError(lead + where);
+  }
+}
+
+/** Whether `error` is a stub's {@link NotDoneError} (by class, or by name across module copies). */
+export function isNotDone(error: unknown): boolean {
+  return error instanceof NotDoneError || (error as Error | null)?.name === "NotDoneError";
+}
+
+/**
+ * Run `test` on each case in turn; the first that throws stops it with a message led by
+ * `describe(case)`, so a learner sees which case went wrong. A stub's {@link NotDoneError} passes
+ * through unchanged.
+ */
+export function eachCase<C>(
+  cases: readonly C[],
+  describe: (c: C) => string,
+  test: (c: C) => void,
+): void {
+  for (const c of cases) {
+    try {
+      test(c);
+    } catch (error) {
+      if (isNotDone(error)) throw error; // a stub: not done, not failed
+      throw new RangeError(`${describe(c)}: ${error instanceof Error ? error.message : error}`);
+    }
+  }
+}
+
+/** One check run on many cases with {@link eachCase}. */
+export function everyCase<C>(
+  name: string,
+  hint: string,
+  cases: readonly C[],
+  describe: (c: C) => string,
+  test: (c: C) => void,
+): ExerciseCheck {
+  if (cases.length === 0) throw new RangeError(`the check "${name}" needs cases, got none`);
+  return { name, hint, run: () => eachCase(cases, describe, test) };
+}
+
+/** `n` numbers drawn uniformly by `random` from [shift − scale, shift + scale): a check's case. */
+export function uniformRow(random: Random, n: number, scale = 1, shift = 0): number[] {
+  return Array.from({ length: n }, () => shift + scale * (2 * random.next() - 1));
+}
+
+/** A `rows × columns` matrix of {@link uniformRow}s around 0. */
+export function uniformMatrix(
+  random: Random,
+  rows: number,
+  columns: number,
+  scale = 1,
+): number[][] {
+  return Array.from({ length: rows }, () => uniformRow(random, columns, scale));
+}
+
+/**
+ * Give `module`'s weight matrices numbers drawn from N(0, std²) and its biases from
+ * N(0, biasStd²), from `random` (gains keep theirs): layers for checks that come out the same
+ * whatever the course's seed, with biases that count.
+ */
+export function drawExerciseWeights(
+  module: Module,
+  random: Random,
+  std: number,
+  biasStd = std,
+): void {
+  for (const [name, variable] of module.parameters()) {
+    const kind = name.split(".").at(-1);
+    const scale = kind === "weight" ? std : kind === "bias" ? biasStd : undefined;
+    if (scale === undefined) continue;
+    const values = Float32Array.from({ length: variable.size }, () => scale * random.normal());
+    tf.tidy(() => variable.assign(tf.tensor(values, variable.shape)));
+  }
 }

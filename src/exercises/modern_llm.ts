@@ -15,7 +15,7 @@ import { swigluWidth } from "../nn/swiglu.ts";
 import { mobyGPTConfig } from "../recipes/moby_gpt.ts";
 import { modernGPTConfig } from "../recipes/modern_gpt.ts";
 import { Random } from "../runtime/random.ts";
-import { type Exercise, expectAllClose, expectClose } from "./exercise.ts";
+import { type Exercise, expectAllClose, expectClose, uniformRow } from "./exercise.ts";
 
 /** Bytes of KV cache per token of a model of `config`, at `bytesPerNumber` bytes a number. */
 export type KVCacheBytes = (config: GPTConfig, bytesPerNumber: number) => number;
@@ -46,11 +46,6 @@ const LLAMA_MODELS = [
     config: { ...mobyGPTConfig(81), ...LLAMA_STYLE, dFF: undefined },
   },
 ];
-
-/** A row of `n` numbers drawn from `random`, around `shift`. */
-function row(random: Random, n: number, shift = 0): number[] {
-  return Array.from({ length: n }, () => shift + 2 * random.next() - 1);
-}
 
 /** Lesson 12's exercises, easiest first. */
 export const MODERN_LLM_EXERCISES: {
@@ -100,7 +95,11 @@ export const MODERN_LLM_EXERCISES: {
     checks: (answer) => {
       const random = new Random(12);
       return [[4, 0], [7, 0], [16, 3]].map(([n, shift]) => {
-        const [x, gain, dy] = [row(random, n, shift), row(random, n, 1), row(random, n)];
+        const [x, gain, dy] = [
+          uniformRow(random, n, 1, shift),
+          uniformRow(random, n, 1, 1),
+          uniformRow(random, n),
+        ];
         const expected = tf.tidy(() =>
           Array.from(
             tf.grad((t: tf.Tensor) =>

@@ -4,7 +4,8 @@
  * - **greedy** (temperature 0): always the most likely token;
  * - **temperature** T: probabilities ∝ exp(logit / T): below 1 sharper, above 1 flatter;
  * - **top-k**: only the k most likely tokens may be drawn;
- * - **top-p** (nucleus): only the most likely tokens whose probabilities add up to p.
+ * - **top-p** (nucleus): only the most likely tokens whose probabilities add up to p;
+ * - **min-p**: only the tokens whose probability is at least p × the top token's.
  *
  * @module
  */
@@ -19,20 +20,26 @@ export interface SamplingOptions {
   topK?: number;
   /** Keep only the smallest set of most likely tokens with total probability ≥ p. */
   topP?: number;
+  /** Keep only the tokens whose probability is at least minP × the top token's. */
+  minP?: number;
 }
 
 /**
  * Throw unless the sampling settings make sense — a finite temperature ≥ 0, a positive integer
- * topK, a topP in (0, 1] — whatever the temperature (greedy decoding ignores topK and topP, but
- * a bad value is still a mistake worth hearing about).
+ * topK, a topP in (0, 1], a minP in [0, 1] — whatever the temperature (greedy decoding ignores
+ * the filters, but a bad value is still a mistake worth hearing about).
  */
 export function checkSamplingOptions(options: SamplingOptions): void {
   requireInRange("temperature", options.temperature ?? 1, 0, Infinity, "[)");
   if (options.topK !== undefined) requirePositiveInteger("topK", options.topK);
   if (options.topP !== undefined) requireInRange("topP", options.topP, 0, 1, "(]");
+  if (options.minP !== undefined) requireInRange("minP", options.minP, 0, 1, "[]");
 }
 
-/** The distribution the next token is drawn from, after temperature, top-k and top-p. */
+/**
+ * The distribution the next token is drawn from: temperature first, then top-k, top-p and min-p,
+ * each judged on the tempered distribution; a token stays only if every filter given keeps it.
+ */
 export function nextTokenDistribution(
   logits: ArrayLike<number>,
   options: SamplingOptions = {},
@@ -58,6 +65,12 @@ export function nextTokenDistribution(
     let needed = 0;
     while (needed < n && mass < options.topP) mass += out[order[needed++]];
     keep = Math.min(keep, needed);
+  }
+  if (options.minP !== undefined) {
+    const threshold = options.minP * out[order[0]];
+    let above = 0;
+    while (above < n && out[order[above]] >= threshold) above++;
+    keep = Math.min(keep, above);
   }
   for (let r = keep; r < n; r++) out[order[r]] = 0;
   let kept = 0;

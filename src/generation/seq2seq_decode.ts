@@ -6,7 +6,8 @@
  * - **beam search**: keep the `k` best partial outputs at each step, scored by their total log
  *   probability divided by (length)^α, so that longer outputs are not penalised merely for
  *   having more factors below 1. With `k = 1` it is greedy decoding. Many sources can be
- *   searched together, one decoder pass per step for all their beams.
+ *   searched together, one decoder pass per step for all their beams. The search itself,
+ *   {@link beamSearchOver}, takes any scorer of the next token: a model, or a table by hand.
  *
  * @module
  */
@@ -70,7 +71,7 @@ export interface BeamOptions extends Seq2SeqDecodeOptions {
 /** Log-probabilities of the next token after each row's last real position: `(B, V)` as arrays. */
 function nextLogProbs(
   model: EncoderDecoder,
-  prefixes: number[][],
+  prefixes: readonly (readonly number[])[],
   encoded: Encoded,
 ): Float32Array[] {
   // The tensor leaves tf.tidy and is read outside: tidy would walk a returned array number by number.
@@ -119,6 +120,28 @@ interface Hypothesis {
   done: boolean;
 }
 
+/**
+ * A comparator for a sort from the highest to the lowest, with ties (−∞ against −∞ too, a
+ * probability of 0 in a table by hand) left in their order.
+ */
+function descending(x: number, y: number): number {
+  return x > y ? -1 : x < y ? 1 : 0;
+}
+
+/** A beam still writing, as {@link beamSearchOver} hands it to its scorer. */
+export interface LiveBeam {
+  /** The index of the source it belongs to. */
+  source: number;
+  /** Its tokens so far, `<start>` first. */
+  tokens: readonly number[];
+}
+
+/**
+ * Log-probabilities of the next token for each beam still writing, a row of the target
+ * vocabulary's size per beam, in the order given.
+ */
+export type NextLogProbs = (beams: readonly LiveBeam[]) => readonly ArrayLike<number>[];
+
 /** Beam search for one source; the best output without `<start>` and `<end>`. */
 export function beamSearch(
   model: EncoderDecoder,
@@ -126,6 +149,12 @@ export function beamSearch(
   options: BeamOptions,
 ): number[] {
   return beamSearchMany(model, [source], options)[0];
+}
+
+/** Throw unless the beam width is a positive integer and the length penalty a finite number. */
+function checkBeamOptions(options: BeamOptions): void {
+  requirePositiveInteger("beamWidth", options.beamWidth);
+  requireInRange("lengthPenalty", options.lengthPenalty ?? 1, -Infinity, Infinity, "()");
 }
 
 /**
@@ -139,58 +168,86 @@ export function beamSearchMany(
   options: BeamOptions,
 ): number[][] {
   checkDecoding(model, sources, options);
-  const k = options.beamWidth;
-  requirePositiveInteger("beamWidth", k);
-  const alpha = options.lengthPenalty ?? 1;
-  requireInRange("lengthPenalty", alpha, -Infinity, Infinity, "()");
-  const score = (h: Hypothesis) => h.logProb / Math.pow(Math.max(1, h.tokens.length - 1), alpha);
+  checkBeamOptions(options);
   const all = tf.tidy(() =>
     model.encode(tf.tensor2d(padRows(sources, model.config.padId), undefined, "int32"))
   );
   try {
-    let beams: Hypothesis[][] = sources.map(() => [
-      { tokens: [options.startId], logProb: 0, done: false },
-    ]);
-    for (let step = 0; step < options.maxLength; step++) {
-      // The beams still writing, with the source each belongs to.
-      const alive = beams.flatMap((bs, s) =>
-        bs.filter((b) => !b.done).map((beam) => ({ s, beam }))
-      );
-      if (alive.length === 0) break;
+    return beamSearchOver(sources.length, (alive) => {
+      // Each beam reads the memory of its own source.
       const encoded = tf.tidy(() => {
-        const rows = tf.tensor1d(alive.map((a) => a.s), "int32");
+        const rows = tf.tensor1d(alive.map((a) => a.source), "int32");
         return {
           memory: tf.gather(all.memory, rows) as tf.Tensor3D,
           memoryMask: tf.gather(all.memoryMask, rows) as tf.Tensor4D,
         };
       });
-      let logProbs: Float32Array[];
       try {
-        logProbs = nextLogProbs(model, alive.map((a) => a.beam.tokens), encoded);
+        return nextLogProbs(model, alive.map((a) => a.tokens), encoded);
       } finally {
         tf.dispose([encoded.memory, encoded.memoryMask]);
       }
-      const candidates: Hypothesis[][] = beams.map((bs) => bs.filter((b) => b.done));
-      alive.forEach(({ s, beam }, i) => {
-        const row = logProbs[i];
-        // Only a beam's k best continuations can make its source's overall top k.
-        const order = Array.from(row.keys()).sort((a, b) => row[b] - row[a]).slice(0, k);
-        for (const v of order) {
-          candidates[s].push({
-            tokens: [...beam.tokens, v],
-            logProb: beam.logProb + row[v],
-            done: v === options.endId,
-          });
-        }
-      });
-      beams = candidates.map((c) => c.sort((a, b) => score(b) - score(a)).slice(0, k));
-    }
-    return beams.map((bs) => {
-      const best = bs.sort((a, b) => score(b) - score(a))[0];
-      const tokens = best.tokens.slice(1);
-      return best.done ? tokens.slice(0, -1) : tokens;
-    });
+    }, options);
   } finally {
     tf.dispose([all.memory, all.memoryMask]);
   }
+}
+
+/**
+ * The search behind {@link beamSearchMany}, with the model replaced by `next`, which scores the
+ * next token of every beam still writing (a table of log-probabilities will do, for a search
+ * by hand). Each source starts from `<start>`; at each step every beam still writing proposes
+ * its k likeliest next tokens, finished beams stay and compete, and the k best by
+ * {@link BeamOptions.lengthPenalty | length-normalised} score are kept; the search stops when
+ * every beam has written `<end>` or after `maxLength` steps. Returns each source's best output,
+ * without `<start>` and `<end>`.
+ */
+export function beamSearchOver(
+  sourceCount: number,
+  next: NextLogProbs,
+  options: BeamOptions,
+): number[][] {
+  requirePositiveInteger("sourceCount", sourceCount);
+  requireNonNegativeInteger("startId", options.startId);
+  requireNonNegativeInteger("endId", options.endId);
+  requireNonNegativeInteger("maxLength", options.maxLength);
+  checkBeamOptions(options);
+  const k = options.beamWidth;
+  const alpha = options.lengthPenalty ?? 1;
+  const score = (h: Hypothesis) => h.logProb / Math.pow(Math.max(1, h.tokens.length - 1), alpha);
+  let beams: Hypothesis[][] = Array.from({ length: sourceCount }, () => [
+    { tokens: [options.startId], logProb: 0, done: false },
+  ]);
+  for (let step = 0; step < options.maxLength; step++) {
+    // The beams still writing, with the source each belongs to.
+    const alive = beams.flatMap((bs, s) => bs.filter((b) => !b.done).map((beam) => ({ s, beam })));
+    if (alive.length === 0) break;
+    const logProbs = next(alive.map(({ s, beam }) => ({ source: s, tokens: beam.tokens })));
+    if (logProbs.length !== alive.length) {
+      throw new RangeError(
+        `the scorer gave ${logProbs.length} rows for ${alive.length} beams: one row per beam`,
+      );
+    }
+    const candidates: Hypothesis[][] = beams.map((bs) => bs.filter((b) => b.done));
+    alive.forEach(({ s, beam }, i) => {
+      const row = logProbs[i];
+      // Only a beam's k best continuations can make its source's overall top k.
+      const order = Array.from({ length: row.length }, (_, v) => v)
+        .sort((a, b) => descending(row[a], row[b]))
+        .slice(0, k);
+      for (const v of order) {
+        candidates[s].push({
+          tokens: [...beam.tokens, v],
+          logProb: beam.logProb + row[v],
+          done: v === options.endId,
+        });
+      }
+    });
+    beams = candidates.map((c) => c.sort((a, b) => descending(score(a), score(b))).slice(0, k));
+  }
+  return beams.map((bs) => {
+    const best = bs.sort((a, b) => descending(score(a), score(b)))[0];
+    const tokens = best.tokens.slice(1);
+    return best.done ? tokens.slice(0, -1) : tokens;
+  });
 }

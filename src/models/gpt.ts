@@ -13,6 +13,12 @@
  * rotary positions inside attention instead of a position table, RMSNorm instead of LayerNorm,
  * a SwiGLU feed-forward, grouped-query attention, no biases, an untied head.
  *
+ * With a `dropout` rate (default 0), a pass in training mode (`{ training: true }`) drops out
+ * numbers as GPT-2's embedding and residual dropout do: the sum of the embeddings, and each
+ * block's sub-layer outputs before they join the residual stream (GPT-2 also drops attention
+ * weights; this model does not). Evaluation, the default of every method, and generation never
+ * drop.
+ *
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
@@ -27,6 +33,7 @@ import { resolveBlockConfig, type ResolveOptions } from "../nn/block_config.ts";
 import { type FeedForwardKind, type Norm, type NormKind, NORMS } from "../nn/block_parts.ts";
 import { requireModelShape, requireTokenIds } from "../nn/checks.ts";
 import { crossEntropy, type CrossEntropyOptions } from "../nn/cross_entropy.ts";
+import { dropout, type ForwardOptions } from "../nn/dropout.ts";
 import { Embedding } from "../nn/embedding.ts";
 import { type Activation } from "../nn/feed_forward.ts";
 import { LayerCache } from "../nn/kv_cache.ts";
@@ -74,6 +81,11 @@ export interface GPTConfig {
   numKVHeads?: number;
   /** Biases in the attention and feed-forward maps (default true; Llama has none). */
   bias?: boolean;
+  /**
+   * Dropout rate, in training only: the embeddings' sum and each block's sub-layer outputs
+   * (default 0: none).
+   */
+  dropout?: number;
 }
 
 /** The position schemes of a GPT. */
@@ -139,6 +151,7 @@ export function resolveGPTConfig(
     feedForward: block.feedForward,
     numKVHeads: block.numKVHeads,
     bias: block.bias,
+    dropout: block.dropout,
   };
 }
 
@@ -222,9 +235,12 @@ export class GPT extends Module {
     return this.#positionTable;
   }
 
-  /** Logits over the vocabulary for every position: `(B, T)` ids → `(B, T, V)`. */
-  forward(ids: tf.Tensor2D): tf.Tensor3D {
-    return tf.tidy(() => this.logits(this.trace(ids).hidden.at(-1)!)); // last block's output → (B, T, V)
+  /**
+   * Logits over the vocabulary for every position: `(B, T)` ids → `(B, T, V)`; with
+   * `options.training`, dropout drops (see the module doc).
+   */
+  forward(ids: tf.Tensor2D, options: ForwardOptions = {}): tf.Tensor3D {
+    return tf.tidy(() => this.logits(this.trace(ids, options).hidden.at(-1)!)); // last block's output → (B, T, V)
   }
 
   /**
@@ -246,17 +262,21 @@ export class GPT extends Module {
 
   /**
    * What happens inside, for pictures: the input `X = E + P` and each block's output
-   * `(B, T, C)`, and each block's attention weights `(B, H, T, T)`.
+   * `(B, T, C)`, and each block's attention weights `(B, H, T, T)`; in training mode the input
+   * after dropout.
    */
-  trace(ids: tf.Tensor2D): { hidden: tf.Tensor3D[]; attention: tf.Tensor4D[] } {
+  trace(
+    ids: tf.Tensor2D,
+    options: ForwardOptions = {},
+  ): { hidden: tf.Tensor3D[]; attention: tf.Tensor4D[] } {
     requireTokenIds(ids, "sequence", this.config.contextLength, "the context length");
     return tf.tidy(() => {
-      let x = this.embed(ids); // (B, T, C)
+      let x = dropout(this.embed(ids), this.config.dropout, options) as tf.Tensor3D; // (B, T, C)
       const mask = causalMask(ids.shape[1]); // (T, T)
       const hidden = [x];
       const attention: tf.Tensor4D[] = [];
       for (const block of this.blocks) {
-        const result = block.apply(x, { mask });
+        const result = block.apply(x, { mask }, options);
         x = result.output; // (B, T, C)
         hidden.push(x);
         attention.push(result.weights);
@@ -298,10 +318,18 @@ export class GPT extends Module {
 
   /**
    * Mean next-token cross-entropy of `targets` `(B, T)` given `ids` `(B, T)`; with
-   * `options.ignoreId`, positions whose target is that id (e.g. −1) are left out.
+   * `options.ignoreId`, positions whose target is that id (e.g. −1) are left out; with
+   * `options.training`, dropout drops (a training step's loss).
    */
-  loss(ids: tf.Tensor2D, targets: tf.Tensor2D, options: CrossEntropyOptions = {}): tf.Scalar {
-    return tf.tidy(() => crossEntropy(this.forward(ids), targets, options));
+  loss(
+    ids: tf.Tensor2D,
+    targets: tf.Tensor2D,
+    options: CrossEntropyOptions & ForwardOptions = {},
+  ): tf.Scalar {
+    const { training, ...crossEntropyOptions } = options;
+    return tf.tidy(() =>
+      crossEntropy(this.forward(ids, { training }), targets, crossEntropyOptions)
+    );
   }
 
   /** A fresh cache for {@link forwardCached}. */

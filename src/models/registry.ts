@@ -41,12 +41,15 @@ export interface ModelKindEntry<M extends Replica, C> extends ReplicaKind<M, C> 
 /** The URL of this module: what a worker imports to find {@link MODEL_KINDS}. */
 export const MODEL_REGISTRY: string = import.meta.url;
 
-/** A GPT: batch `{ x, y }` (ids and next ids); `options.ignoreId` targets are left out. */
+/**
+ * A GPT: batch `{ x, y }` (ids and next ids); `options.ignoreId` targets are left out. The loss
+ * is a training step's: dropout, if the config has any, drops.
+ */
 const gpt: ModelKindEntry<GPT, GPTConfig> = {
   batchNames: ["x", "y"],
   build: (config) => new GPT(config),
   resolve: resolveGPTConfig,
-  loss: (model, b, options) => model.loss(b.x, b.y, { ignoreId: options.ignoreId }),
+  loss: (model, b, options) => model.loss(b.x, b.y, { ignoreId: options.ignoreId, training: true }),
   countedTargets: (b, options) => countTargets(b.y.data, options.ignoreId),
 };
 
@@ -127,7 +130,10 @@ export function replicaJob(task: TrainingTask): ReplicaJob {
   };
 }
 
-/** The training loss of `model` on `batch`, as the task's kind defines it. */
+/**
+ * The training loss of `model` on `batch`, as the task's kind defines it: a training step's, with
+ * dropout if the model has any (a measurement calls the model's own `loss`, in evaluation mode).
+ */
 export function taskLoss<K extends ModelKind>(
   task: TrainingTask<K>,
   model: ModelOf<K>,

@@ -11,6 +11,7 @@ import {
 } from "../runtime/checks.ts";
 import { FEED_FORWARDS, type FeedForwardKind, type NormKind, NORMS } from "./block_parts.ts";
 import { requireHeadsDivide, requireInitStd, requireKVHeadsDivide } from "./checks.ts";
+import { requireDropoutRate } from "./dropout.ts";
 import { type Activation, requireActivation } from "./feed_forward.ts";
 import type { NormPlacement } from "./residual.ts";
 import { swigluWidth } from "./swiglu.ts";
@@ -45,6 +46,12 @@ export interface BlockConfig {
   bias?: boolean;
   /** Standard deviation of weight initialisation (default 0.02). */
   initStd?: number;
+  /**
+   * Dropout rate of each sub-layer's output before it joins the residual stream, in training
+   * only (default 0: none; see `dropout.ts`). Only the GPT passes training mode to its blocks
+   * today; the encoder-decoder and the encoder-only model never drop.
+   */
+  dropout?: number;
 }
 
 /** Options of {@link resolveBlockConfig}. */
@@ -82,6 +89,7 @@ export function resolveBlockConfig(
     crossAttention: config.crossAttention ?? false,
     bias: config.bias ?? true,
     initStd: config.initStd ?? 0.02,
+    dropout: config.dropout ?? 0,
   };
   requireKVHeadsDivide(resolved.numHeads, resolved.numKVHeads, prefix);
   requirePositiveInteger(`${prefix}dFF`, resolved.dFF);
@@ -101,6 +109,7 @@ export function resolveBlockConfig(
   requireBoolean(`${prefix}crossAttention`, resolved.crossAttention);
   requireBoolean(`${prefix}bias`, resolved.bias);
   requireInitStd(`${prefix}initStd`, resolved.initStd);
+  requireDropoutRate(`${prefix}dropout`, resolved.dropout);
   return resolved;
 }
 

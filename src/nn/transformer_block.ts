@@ -6,7 +6,9 @@
  *       → x + CrossAttn(Norm(x), memory)          only with `crossAttention`: reads the encoder
  *       → x + FFN(Norm(x))                        the same network at every position
  *
- * (pre-norm as drawn; post-norm puts each norm after the addition.) One class serves every
+ * (pre-norm as drawn; post-norm puts each norm after the addition.) With a `dropout` rate, each
+ * sub-layer's output is dropped out before the addition, in training only (GPT-2's residual
+ * dropout; `dropout.ts`). One class serves every
  * stack of the course: with a causal mask it is a block of a decoder-only model (GPT), with a
  * padding mask a block of an encoder (BERT, the encoder of an encoder-decoder), and with
  * cross-attention a block of an encoder-decoder's decoder.
@@ -16,6 +18,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { type BlockConfig, resolveBlockConfig } from "./block_config.ts";
 import { FEED_FORWARDS, type FeedForwardNetwork, type Norm, NORMS } from "./block_parts.ts";
+import { dropout, type ForwardOptions } from "./dropout.ts";
 import type { LayerCache } from "./kv_cache.ts";
 import { freeOnFailure, Module } from "./module.ts";
 import { type AttentionPositions, MultiHeadAttention } from "./multi_head_attention.ts";
@@ -92,8 +95,11 @@ export class TransformerBlock extends Module {
     this.feedForwardNorm = made.feedForwardNorm;
   }
 
-  /** `(B, T, C)` → `(B, T, C)`. */
-  apply(x: tf.Tensor3D, context: BlockContext = {}): BlockResult {
+  /**
+   * `(B, T, C)` → `(B, T, C)`; with `options.training`, the sub-layers' outputs are dropped out
+   * at the config's `dropout` rate.
+   */
+  apply(x: tf.Tensor3D, context: BlockContext = {}, options: ForwardOptions = {}): BlockResult {
     return tf.tidy(() => {
       let weights: tf.Tensor4D | undefined;
       const attended = addAndNorm(
@@ -101,12 +107,12 @@ export class TransformerBlock extends Module {
         (h) => {
           const result = this.attention.apply(h as tf.Tensor3D, h as tf.Tensor3D, context.mask);
           weights = result.weights;
-          return result.output;
+          return this.drop(result.output, options);
         },
         this.attentionNorm,
         this.config.normPlacement,
       );
-      const { output, crossWeights } = this.crossAndFeedForward(attended, context);
+      const { output, crossWeights } = this.crossAndFeedForward(attended, context, options);
       return { output, weights: weights!, ...(crossWeights ? { crossWeights } : {}) };
     });
   }
@@ -128,10 +134,16 @@ export class TransformerBlock extends Module {
     });
   }
 
+  /** A sub-layer's output before it joins the residual stream: dropped out in training. */
+  private drop(t: tf.Tensor, options: ForwardOptions): tf.Tensor {
+    return dropout(t, this.config.dropout, options);
+  }
+
   /** The sub-layers after self-attention: cross-attention (if any), then the feed-forward. */
   private crossAndFeedForward(
     x: tf.Tensor,
     context: BlockContext,
+    options: ForwardOptions = {},
   ): { output: tf.Tensor3D; crossWeights?: tf.Tensor4D } {
     const placement = this.config.normPlacement;
     let crossWeights: tf.Tensor4D | undefined;
@@ -147,7 +159,7 @@ export class TransformerBlock extends Module {
           // Queries from this block; keys and values from the encoder's output, as it is.
           const r = crossAttention.apply(h as tf.Tensor3D, memory, context.memoryMask);
           crossWeights = r.weights;
-          return r.output;
+          return this.drop(r.output, options);
         },
         this.crossAttentionNorm,
         placement,
@@ -155,7 +167,7 @@ export class TransformerBlock extends Module {
     }
     const output = addAndNorm(
       x,
-      (h) => this.feedForward.apply(h),
+      (h) => this.drop(this.feedForward.apply(h), options),
       this.feedForwardNorm,
       placement,
     ) as tf.Tensor3D;

@@ -8,7 +8,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { GPT, GPTConfig } from "../models/gpt.ts";
-import { IGNORE_TARGET, taskLoss, type TrainingTask } from "../models/registry.ts";
+import { IGNORE_TARGET, type TrainingTask } from "../models/registry.ts";
 import { Random } from "../runtime/random.ts";
 import { CharTokenizer } from "../tokenizers/char.ts";
 import {
@@ -216,7 +216,11 @@ export async function trainSumChat(
       () => ({
         ...chatBatch(template, Array.from({ length: settings.batchSize }, randomConversation)),
       }),
-      () => tf.tidy(() => taskLoss(task, model, { ...validation }).dataSync()[0]),
+      // A measurement, not a step: the model's loss in evaluation mode (no dropout).
+      () =>
+        tf.tidy(() =>
+          model.loss(validation.x, validation.y, { ignoreId: IGNORE_TARGET }).dataSync()[0]
+        ),
       onStep,
     );
   } finally {

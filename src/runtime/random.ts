@@ -60,6 +60,16 @@ export class Random {
     return items;
   }
 
+  /**
+   * A seed for a stream of its own, numbered `index`, made from this generator's current state
+   * without advancing it: the same state and index always give the same seed.
+   */
+  derivedSeed(index: number): number {
+    let h = Math.imul(this.#state ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(index + 1, 0xc2b2ae35);
+    h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+    return (h ^ (h >>> 13)) >>> 0;
+  }
+
   /** A seed for a tfjs random op (`tf.randomNormal(shape, mean, std, dtype, rng.tfSeed())`). */
   tfSeed(): number {
     return this.int(2 ** 31);

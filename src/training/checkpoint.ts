@@ -306,11 +306,15 @@ export function restoreWeights(module: Module, checkpoint: Checkpoint): void {
   }
 }
 
+/** Config keys that change how a model trains but not its weights' meaning. */
+const TRAINING_ONLY: ReadonlySet<string> = new Set(["dropout"]);
+
 /**
  * Check that a checkpoint was made for `kind` with `config`: every key of `config` must have
  * the same value in the checkpoint. For a kind of {@link MODEL_KINDS}, a setting the checkpoint
- * does not name (one added to the course after it was made) counts as its default. Names the
- * first difference.
+ * does not name (one added to the course after it was made) counts as its default. Settings that
+ * act only in training (`dropout`) are not compared: the weights do not depend on them, and a
+ * model trained with dropout is used without. Names the first difference.
  */
 export function checkCheckpointConfig(checkpoint: Checkpoint, kind: string, config: object): void {
   const { header } = checkpoint;
@@ -321,6 +325,7 @@ export function checkCheckpointConfig(checkpoint: Checkpoint, kind: string, conf
     ? MODEL_KINDS[kind as ModelKind].resolve(header.config as never)
     : header.config;
   for (const [key, value] of Object.entries(config)) {
+    if (TRAINING_ONLY.has(key)) continue;
     if (JSON.stringify(stored[key]) !== JSON.stringify(value)) {
       throw new Error(
         `config mismatch: checkpoint has ${key} = ${JSON.stringify(stored[key])}, the model has ${

@@ -219,3 +219,30 @@ export function evaluateLanguageModel(
     disposeBatches(set);
   }
 }
+
+/** The losses of a model on the training and on the validation text, measured alike. */
+export interface TrainValidationLosses {
+  /** Mean loss over fixed batches of the training text. */
+  train: number;
+  /** Mean loss over as many fixed batches of the validation text. */
+  val: number;
+  /** `val − train`: how much worse the model does on text it has not seen. */
+  gap: number;
+}
+
+/**
+ * The train-versus-validation gap: the mean loss of `model` on `batches` fixed batches of
+ * `trainTokens` and on as many of `valTokens` (the same count, size and seed, so the two
+ * compare), in evaluation mode.
+ */
+export function trainValidationGap(
+  model: GPT,
+  trainTokens: Int32Array,
+  valTokens: Int32Array,
+  batches: number,
+  batchSize: number,
+): TrainValidationLosses {
+  const train = evaluateLanguageModel(model, trainTokens, batches, batchSize);
+  const val = evaluateLanguageModel(model, valTokens, batches, batchSize);
+  return { train, val, gap: val - train };
+}

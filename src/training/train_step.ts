@@ -26,7 +26,9 @@ export interface StepResult {
 
 /**
  * Compute `loss()`, its gradients with respect to the optimizer's parameters, clip them, and
- * let the optimizer update the parameters.
+ * let the optimizer update the parameters. `loss` is a training step's: for a model with
+ * dropout, ask it for the loss in training mode (`model.loss(x, y, { training: true })`, as the
+ * training loop does through `taskLoss`).
  */
 export function trainStep(
   loss: () => tf.Scalar,

@@ -355,7 +355,7 @@ Deno.test("bad numbers in sampling, generation and decoding: a clear error", asy
   const random = new Random(1);
   const decoding = { startId: 1, endId: 2, maxLength: 2 };
   await check([
-    ...["temperature", "topK", "topP"].flatMap((name): Case[] => [
+    ...["temperature", "topK", "topP", "minP"].flatMap((name): Case[] => [
       {
         what: "nextTokenDistribution",
         name,

@@ -48,3 +48,13 @@ Deno.test("Random rejects bad arguments with messages that say what was expected
   assertThrows(() => r.int(0), /^int\(n\) needs a positive integer n, got 0$/);
   assertThrows(() => r.reseed(NaN), /seed must be a finite number, got NaN/);
 });
+
+Deno.test("derivedSeed: a seed per index from the state as it stands, without drawing", () => {
+  const r = new Random(5);
+  const seeds = [1, 2, 3].map((i) => r.derivedSeed(i));
+  assertEquals([1, 2, 3].map((i) => r.derivedSeed(i)), seeds, "the same state and index");
+  assertEquals(r.next(), new Random(5).next(), "deriving did not advance the generator");
+  assertEquals(new Set(seeds).size, 3, "another index, another seed");
+  assertEquals(new Random(6).derivedSeed(1) === new Random(5).derivedSeed(1), false);
+  assertEquals(seeds.every((s) => Number.isInteger(s) && s >= 0 && s < 2 ** 32), true);
+});

@@ -77,6 +77,8 @@ Deno.test("checkpoint: mismatched config, truncated and corrupted files are repo
       () => checkCheckpointConfig(checkpoint, "gpt", { ...model.config, dModel: 64 }),
       /config mismatch: checkpoint has dModel = 32, the model has 64/,
     );
+    // dropout acts only in training: a model trained with it loads into one without
+    checkCheckpointConfig(checkpoint, "gpt", { ...model.config, dropout: 0.2 });
     const bigger = new GPT({ ...TINY, dModel: 64 });
     assertThrows(
       () => restoreWeights(bigger, checkpoint),

@@ -139,7 +139,9 @@ function fastBatchMatMul(
     b.shape.slice(0, -2),
   );
   const fewRows = batchB === 1 && batchA * M < FEW_ROWS && !transposeA && !transposeB;
-  if (fewRows && M * K * N > 0) return xnnpackProduct(a, b, batchA * M, backend);
+  if (fewRows && M * K * N > 0) {
+    return xnnpackProduct(a, b, batchA * M, [...outBatch, M, N], backend);
+  }
   const out = backend.makeOutput([...outBatch, M, N], "float32");
   if (M * N === 0) return out;
   const index = (t: tf.TensorInfo) => heapIndex(backend, t);
@@ -201,11 +203,15 @@ function fastBatchMatMul(
  */
 export const FEW_ROWS = 16;
 
-/** `A · B` by the original kernel's plain path: `rows × K` times `K × N`, shaped as `matMul` would. */
+/**
+ * `A · B` by the original kernel's plain path: `rows × K` times `K × N`, reshaped to `outShape`
+ * (the broadcast batch, then M and N: a batch of one in B alone still adds its axes).
+ */
 function xnnpackProduct(
   a: tf.TensorInfo,
   b: tf.TensorInfo,
   rows: number,
+  outShape: number[],
   backend: BackendWasm,
 ): tf.TensorInfo {
   const reshape = kernel(tf.Reshape);
@@ -219,8 +225,7 @@ function xnnpackProduct(
       attrs: { transposeA: false, transposeB: false },
       backend,
     });
-    const shape = [...a.shape.slice(0, -1), N];
-    const shaped = reshape({ inputs: { x: product }, attrs: { shape }, backend });
+    const shaped = reshape({ inputs: { x: product }, attrs: { shape: outShape }, backend });
     backend.disposeData(product.dataId);
     return shaped;
   } finally {

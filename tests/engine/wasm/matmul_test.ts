@@ -25,6 +25,7 @@ for (const [ta, tb] of [[false, false], [false, true], [true, false], [true, tru
     { a: [4, 6, 5], b: [4, 5, 3], ta, tb }, // batch against batch
     { a: [4, 6, 5], b: [5, 3], ta, tb }, // batch against one matrix: folded into rows
     { a: [6, 5], b: [4, 5, 3], ta, tb }, // one matrix against a batch
+    { a: [6, 5], b: [1, 5, 3], ta, tb }, // one matrix against a batch of one: (1, 6, 3)
     { a: [2, 3, 6, 5], b: [2, 3, 5, 7], ta, tb }, // (B, H, T, d) attention shapes
     { a: [2, 1, 6, 5], b: [1, 3, 5, 7], ta, tb }, // broadcast batch dimensions
     { a: [3, 1, 5], b: [3, 5, 1], ta, tb }, // M = 1, N = 1
