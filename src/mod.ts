@@ -396,6 +396,7 @@ export {
   expectEqual,
   expectRowsClose,
   isNotDone,
+  labelled,
   NotDoneError,
   yourTurn,
 } from "./exercises/exercise.ts";

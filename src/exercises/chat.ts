@@ -31,7 +31,7 @@ import {
 } from "../tokenizers/chat_template.ts";
 import type { Tokenizer } from "../tokenizers/tokenizer.ts";
 import { chatBatch } from "../training/chat_batches.ts";
-import { checkCheckpointConfig, decodeCheckpoint, restoreWeights } from "../training/checkpoint.ts";
+import { checkCheckpointConfig, readCheckpoint, restoreWeights } from "../training/checkpoint.ts";
 import { type Exercise, type ExerciseCheck, expectEqual, isNotDone } from "./exercise.ts";
 
 /**
@@ -207,8 +207,7 @@ function courseTargets(template: ChatTemplate, chat: EncodedChat): number[] {
 async function withShippedModel(
   use: (model: GPT, template: ChatTemplate) => void | Promise<void>,
 ): Promise<void> {
-  const url = new URL("../../data/sum_chat.ckpt", import.meta.url);
-  const checkpoint = decodeCheckpoint(await Deno.readFile(url), "data/sum_chat.ckpt");
+  const checkpoint = await readCheckpoint(new URL("../../data/sum_chat.ckpt", import.meta.url));
   const tokenizer = sumChatTokenizer();
   const model = new GPT(sumChatConfig(tokenizer.vocabSize));
   try {
@@ -236,6 +235,23 @@ function sameReplies(
       );
     })
   );
+}
+
+/** For each of `tokenizers`, 30 random conversations that use all four roles, tool included. */
+function toolConversations(
+  random: Random,
+  tokenizers: ReturnType<typeof toolTokenizers>,
+) {
+  return tokenizers.map(({ name, tokenizer }) => ({
+    name,
+    tokenizer,
+    conversations: randomConversations(
+      random,
+      tokenizer,
+      ["system", "user", "assistant", "tool"],
+      30,
+    ),
+  }));
 }
 
 /** Lesson 11's exercises, easiest first. */
@@ -380,16 +396,7 @@ export const CHAT_EXERCISES: {
             part === "ids" ? idText(tokenizer) : undefined,
           );
         });
-      const withTools = tokenizers.map(({ name, tokenizer }) => ({
-        name,
-        tokenizer,
-        conversations: randomConversations(
-          random,
-          tokenizer,
-          ["system", "user", "assistant", "tool"],
-          30,
-        ),
-      }));
+      const withTools = toolConversations(random, tokenizers);
       const withoutTools = randomConversations(
         random,
         tokenizers[1].tokenizer,
@@ -436,16 +443,7 @@ export const CHAT_EXERCISES: {
       const hint = "at each message: a role token (any of the four; <|tool|> gives role " +
         '"tool"), then content up to <|end|>, decoded with tokenizer.decode; then the next ' +
         "message after the <|end|>";
-      const withTools = tokenizers.map(({ name, tokenizer }) => ({
-        name,
-        tokenizer,
-        conversations: randomConversations(
-          random,
-          tokenizer,
-          ["system", "user", "assistant", "tool"],
-          30,
-        ),
-      }));
+      const withTools = toolConversations(random, tokenizers);
       const [, wide] = tokenizers;
       const withoutTools = randomConversations(
         random,

@@ -11,7 +11,14 @@ import { type BeamOptions, beamSearchOver } from "../generation/seq2seq_decode.t
 import { editDistance, type ErrorRates, errorRates } from "../metrics/edit_distance.ts";
 import { Random } from "../runtime/random.ts";
 import { disposeSeq2SeqBatch, seq2seqBatch, type Seq2SeqIds } from "../training/seq2seq_batches.ts";
-import { everyCase, type Exercise, expectClose, expectEqual, expectRowsClose } from "./exercise.ts";
+import {
+  everyCase,
+  type Exercise,
+  expectClose,
+  expectEqual,
+  expectRowsClose,
+  labelled,
+} from "./exercise.ts";
 
 /** The decoder's input and expected output rows for a batch of targets, padded. */
 export interface TeacherForcingBatch {
@@ -107,11 +114,7 @@ export const ENCODER_DECODER_EXERCISES: {
         const want = expected(targets, ids);
         const got = answer(targets.map((t) => [...t]), { ...ids });
         for (const key of ["targetIn", "targetOut"] as const) {
-          try {
-            expectRowsClose(got?.[key], want[key], 0);
-          } catch (error) {
-            throw new RangeError(`${key}: ${(error as Error).message}`);
-          }
+          labelled(key, () => expectRowsClose(got?.[key], want[key], 0));
         }
       };
       const course = { padId: 0, startId: 1, endId: 2 };
@@ -161,15 +164,8 @@ export const ENCODER_DECODER_EXERCISES: {
       const test = (predicted: string[][], reference: string[][]) => {
         const want = errorRates(predicted, reference);
         const got = answer(predicted.map((p) => [...p]), reference.map((r) => [...r]));
-        try {
-          expectClose(got?.tokenErrorRate, want.tokenErrorRate, 1e-12);
-        } catch (error) {
-          throw new RangeError(`tokenErrorRate: ${(error as Error).message}`);
-        }
-        try {
-          expectClose(got?.sequenceErrorRate, want.sequenceErrorRate, 1e-12);
-        } catch (error) {
-          throw new RangeError(`sequenceErrorRate: ${(error as Error).message}`);
+        for (const key of ["tokenErrorRate", "sequenceErrorRate"] as const) {
+          labelled(key, () => expectClose(got?.[key], want[key], 1e-12));
         }
       };
       const worked: [string, string[][], string[][]][] = [

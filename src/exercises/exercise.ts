@@ -171,13 +171,9 @@ export function expectRowsClose(
     const got = Array.isArray(actual) ? `${actual.length} rows` : String(actual);
     throw new RangeError(`expected an array of ${expected.length} rows, got ${got}`);
   }
-  expected.forEach((row, r) => {
-    try {
-      expectAllClose(actual[r], row, tolerance);
-    } catch (error) {
-      throw new RangeError(`row ${r}: ${(error as Error).message}`);
-    }
-  });
+  expected.forEach((row, r) =>
+    labelled(`row ${r}`, () => expectAllClose(actual[r], row, tolerance))
+  );
 }
 
 /** `x` as JSON with every object's keys in order, so `{ a, b }` and `{ b, a }` read the same. */
@@ -227,6 +223,19 @@ export function isNotDone(error: unknown): boolean {
 }
 
 /**
+ * Run `check`; a failure's message is led by `what`, the part of the answer it was about. A
+ * stub's {@link NotDoneError} passes through unchanged.
+ */
+export function labelled(what: string, check: () => void): void {
+  try {
+    check();
+  } catch (error) {
+    if (isNotDone(error)) throw error; // a stub: not done, not failed
+    throw new RangeError(`${what}: ${error instanceof Error ? error.message : error}`);
+  }
+}
+
+/**
  * Run `test` on each case in turn; the first that throws stops it with a message led by
  * `describe(case)`, so a learner sees which case went wrong. A stub's {@link NotDoneError} passes
  * through unchanged.
@@ -236,14 +245,7 @@ export function eachCase<C>(
   describe: (c: C) => string,
   test: (c: C) => void,
 ): void {
-  for (const c of cases) {
-    try {
-      test(c);
-    } catch (error) {
-      if (isNotDone(error)) throw error; // a stub: not done, not failed
-      throw new RangeError(`${describe(c)}: ${error instanceof Error ? error.message : error}`);
-    }
-  }
+  for (const c of cases) labelled(describe(c), () => test(c));
 }
 
 /** One check run on many cases with {@link eachCase}. */

@@ -12,7 +12,7 @@ import {
   type SamplingOptions,
 } from "../generation/sampling.ts";
 import { Random } from "../runtime/random.ts";
-import { everyCase, type Exercise, expectAllClose, expectClose } from "./exercise.ts";
+import { everyCase, type Exercise, expectAllClose, expectClose, labelled } from "./exercise.ts";
 
 /** The distribution `probabilities` after min-p: tokens below minP × the top one's dropped. */
 export type MinPFilter = (probabilities: number[], minP: number) => number[];
@@ -161,11 +161,7 @@ export const GENERATION_EXERCISES: {
             const numbers = new Random(p.length);
             for (let i = 0; i < 1000; i++) {
               const u = numbers.next();
-              try {
-                expectClose(answer([...p], u), draw(p, u));
-              } catch (error) {
-                throw new RangeError(`u = ${u}: ${(error as Error).message}`);
-              }
+              labelled(`u = ${u}`, () => expectClose(answer([...p], u), draw(p, u)));
             }
           },
         ),

@@ -20,6 +20,7 @@ import {
   expectAllClose,
   expectRowsClose,
   isNotDone,
+  labelled,
   uniformMatrix,
 } from "./exercise.ts";
 
@@ -82,16 +83,6 @@ const GPT2_MODELS: readonly { name: string; config: GPTConfig }[] = [
   },
 ];
 
-/** Run `check`; a failure's message is led by `what`, the part of the answer it was about. */
-function about(what: string, check: () => void): void {
-  try {
-    check();
-  } catch (error) {
-    if (isNotDone(error)) throw error; // a stub, not a failure
-    throw new RangeError(`${what}: ${(error as Error).message}`);
-  }
-}
-
 /** `answer(v)`, checked to be a Value. */
 function node(answer: SigmoidValue, v: Value): Value {
   const out = answer(v);
@@ -145,9 +136,9 @@ function expectLinearGrads(
   if (typeof got !== "object" || got === null) {
     throw new TypeError(`expected { dx, dWeight, dBias }, got ${String(got)}`);
   }
-  about("dWeight", () => expectRowsClose(got.dWeight, expected.dWeight, 1e-5));
-  about("dBias", () => expectAllClose(got.dBias, expected.dBias, 1e-5));
-  about("dx", () => expectRowsClose(got.dx, expected.dx, 1e-5));
+  labelled("dWeight", () => expectRowsClose(got.dWeight, expected.dWeight, 1e-5));
+  labelled("dBias", () => expectAllClose(got.dBias, expected.dBias, 1e-5));
+  labelled("dx", () => expectRowsClose(got.dx, expected.dx, 1e-5));
 }
 
 /** Lesson 6's exercises, easiest first. */
@@ -260,7 +251,10 @@ export const GPT_EXERCISES: {
           run: () => {
             const got = answer(sums.logits, sums.targets);
             const rowSums = sums.logits.map((_, i) => got?.[i]?.reduce((s, g) => s + g, 0));
-            about("the rows' sums", () => expectAllClose(rowSums, sums.logits.map(() => 0), 1e-9));
+            labelled(
+              "the rows' sums",
+              () => expectAllClose(rowSums, sums.logits.map(() => 0), 1e-9),
+            );
           },
         },
         {
@@ -334,7 +328,7 @@ export const GPT_EXERCISES: {
           run: () => {
             const expected = linearGradsOf(batch.x, batch.weight, batch.dy);
             const got = answer(batch.x, batch.weight, batch.dy)?.dWeight;
-            about("dWeight", () => expectRowsClose(got, expected.dWeight, 1e-5));
+            labelled("dWeight", () => expectRowsClose(got, expected.dWeight, 1e-5));
           },
         },
         {
@@ -343,7 +337,7 @@ export const GPT_EXERCISES: {
           run: () => {
             const expected = linearGradsOf(batch.x, batch.weight, batch.dy);
             const got = answer(batch.x, batch.weight, batch.dy)?.dBias;
-            about("dBias", () => expectAllClose(got, expected.dBias, 1e-5));
+            labelled("dBias", () => expectAllClose(got, expected.dBias, 1e-5));
           },
         },
         {
@@ -353,7 +347,7 @@ export const GPT_EXERCISES: {
           run: () => {
             const expected = linearGradsOf(batch.x, batch.weight, batch.dy);
             const got = answer(batch.x, batch.weight, batch.dy)?.dx;
-            about("dx", () => expectRowsClose(got, expected.dx, 1e-5));
+            labelled("dx", () => expectRowsClose(got, expected.dx, 1e-5));
           },
         },
         everyCase(

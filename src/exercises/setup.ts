@@ -7,7 +7,13 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { Random } from "../runtime/random.ts";
-import { type Exercise, type ExerciseCheck, expectClose, uniformRow } from "./exercise.ts";
+import {
+  eachCase,
+  type Exercise,
+  type ExerciseCheck,
+  expectClose,
+  uniformRow,
+} from "./exercise.ts";
 
 /** The mean and the standard deviation (divided by n) of `values`. */
 export type MeanAndStd = (values: number[]) => { mean: number; std: number };
@@ -68,15 +74,11 @@ function shapeChecks(
     name: `${randomCases.length} random pairs of shapes, as TensorFlow.js gives them`,
     hint,
     run: () => {
-      for (const [a, b] of randomCases) {
-        try {
-          expectShape(answer([...a], [...b]), tfShape(op, a, b));
-        } catch (error) {
-          throw new RangeError(
-            `${shapeText(a)} ${sign} ${shapeText(b)}: ${(error as Error).message}`,
-          );
-        }
-      }
+      eachCase(
+        randomCases,
+        ([a, b]) => `${shapeText(a)} ${sign} ${shapeText(b)}`,
+        ([a, b]) => expectShape(answer([...a], [...b]), tfShape(op, a, b)),
+      );
     },
   };
   return [...cases, random];

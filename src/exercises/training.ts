@@ -17,6 +17,7 @@ import {
   type ExerciseCheck,
   expectAllClose,
   expectClose,
+  labelled,
   uniformRow,
 } from "./exercise.ts";
 
@@ -135,11 +136,7 @@ function adamwCheck(
         }
         expected[k].forEach((row, s) => {
           if (onlyStep !== undefined && s !== onlyStep) return;
-          try {
-            expectAllClose(got[s], row, 1e-5);
-          } catch (error) {
-            throw new RangeError(`${which}after step ${s + 1}: ${(error as Error).message}`);
-          }
+          labelled(`${which}after step ${s + 1}`, () => expectAllClose(got[s], row, 1e-5));
         });
       }),
   };
@@ -159,11 +156,10 @@ export const TRAINING_EXERCISES: {
         const got = answer(loss);
         const expected = { bitsPerCharacter: bitsPerCharacter(loss), perplexity: perplexity(loss) };
         for (const [field, value] of Object.entries(expected)) {
-          try {
-            expectClose(got?.[field as keyof BitsAndPerplexity], value, 1e-9);
-          } catch (error) {
-            throw new RangeError(`${field}, for a loss of ${loss}: ${(error as Error).message}`);
-          }
+          labelled(
+            `${field}, for a loss of ${loss}`,
+            () => expectClose(got?.[field as keyof BitsAndPerplexity], value, 1e-9),
+          );
         }
       };
       const random = new Random(7);
@@ -196,11 +192,7 @@ export const TRAINING_EXERCISES: {
       const linear: Schedule = { max: 3e-4, min: 3e-5, warmup: 10, total: 60, decay: "linear" };
       const expectRate = (step: number, schedule: Schedule) => {
         const got = answer(step, { ...schedule });
-        try {
-          expectClose(got, learningRateAt(step, schedule), 1e-9);
-        } catch (error) {
-          throw new RangeError(`at step ${step}: ${(error as Error).message}`);
-        }
+        labelled(`at step ${step}`, () => expectClose(got, learningRateAt(step, schedule), 1e-9));
       };
       const random = new Random(70);
       const schedules = Array.from({ length: 100 }, (): Schedule => {
@@ -265,11 +257,7 @@ export const TRAINING_EXERCISES: {
           );
         }
         expected.forEach((row, i) => {
-          try {
-            expectAllClose(got[i], row, 1e-5);
-          } catch (error) {
-            throw new RangeError(`parameter ${i}: ${(error as Error).message}`);
-          }
+          labelled(`parameter ${i}`, () => expectAllClose(got[i], row, 1e-5));
         });
       };
       const random = new Random(71);

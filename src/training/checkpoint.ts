@@ -272,9 +272,9 @@ export function fromVersion2(checkpoint: Checkpoint): Checkpoint {
   };
 }
 
-/** Read and verify a checkpoint file (see the module doc for what is checked). */
-export async function readCheckpoint(path: string): Promise<Checkpoint> {
-  return decodeCheckpoint(await Deno.readFile(path), path);
+/** Read and verify a checkpoint file, by path or file URL (see the module doc for what is checked). */
+export async function readCheckpoint(path: string | URL): Promise<Checkpoint> {
+  return decodeCheckpoint(await Deno.readFile(path), String(path));
 }
 
 /**
