@@ -73,6 +73,19 @@ export { formatTensor, type TensorFormat, TensorView, tensorView } from "./displ
 export { LiveDisplay, Throttle } from "./display/live.ts";
 export { ProgressBar, type ProgressOptions } from "./display/progress.ts";
 export { LiveLossCurve, type LossCurveOptions, type LossPoint } from "./display/loss_curve.ts";
+export {
+  type BrowserFunction,
+  InteractiveView,
+  interactiveView,
+  type InteractiveViewOptions,
+  VIEW_ATTRIBUTE,
+} from "./display/interactive.ts";
+export {
+  attentionExplorer,
+  type AttentionExplorerOptions,
+  type AttentionMaps,
+} from "./display/attention_explorer.ts";
+export { positionsExplorer, type PositionsExplorerOptions } from "./display/positions_explorer.ts";
 
 export { MOBY_DICK_CHAPTERS, mobyDick, mobyDickSplit } from "./data/moby_dick.ts";
 export { cmuDict, cmuDictSplit, type Pronunciation } from "./data/cmudict.ts";
@@ -287,11 +300,18 @@ export { chatBatch } from "./training/chat_batches.ts";
 export {
   argmax,
   checkSamplingOptions,
+  filteredDistribution,
   nextTokenDistribution,
   pickNext,
   sampleIndex,
   type SamplingOptions,
 } from "./generation/sampling.ts";
+export {
+  samplingExplorer,
+  type SamplingExplorerOptions,
+  SamplingExplorerView,
+} from "./generation/sampling_explorer.ts";
+export { type SamplingState, type SamplingViewData } from "./generation/sampling_client.ts";
 export { generate, type GenerateOptions } from "./generation/generate.ts";
 export {
   type BeamOptions,

@@ -67,7 +67,8 @@ export async function withPngCopy(bundle: MediaBundle): Promise<MediaBundle> {
   return { ...bundle, "image/png": base64(await svgToPng(svg)) };
 }
 
-function base64(bytes: Uint8Array): string {
+/** `bytes` as base64 text. */
+export function base64(bytes: Uint8Array): string {
   let text = "";
   for (let i = 0; i < bytes.length; i += 0x8000) {
     text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));

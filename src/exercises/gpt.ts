@@ -19,7 +19,6 @@ import {
   type Exercise,
   expectAllClose,
   expectRowsClose,
-  isNotDone,
   labelled,
   uniformMatrix,
 } from "./exercise.ts";

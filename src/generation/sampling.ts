@@ -45,6 +45,18 @@ export function nextTokenDistribution(
   options: SamplingOptions = {},
 ): Float64Array {
   checkSamplingOptions(options);
+  return filteredDistribution(logits, options);
+}
+
+/**
+ * {@link nextTokenDistribution} without checking `options` (they must be valid). It uses
+ * nothing outside itself but {@link argmax}, because the sampling explorer runs this very
+ * function in the browser (sent as its source text, with `argmax`).
+ */
+export function filteredDistribution(
+  logits: ArrayLike<number>,
+  options: SamplingOptions,
+): Float64Array {
   const temperature = options.temperature ?? 1;
   const n = logits.length;
   const out = new Float64Array(n);

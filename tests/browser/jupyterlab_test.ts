@@ -11,24 +11,16 @@
  * folder to keep a picture of every chart as the browser drew it.
  */
 import { basename, join } from "node:path";
-import { chromium, type Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { assert, assertEquals } from "../assert.ts";
 import { capture, denoNotebook, notebooks } from "../../tools/jupyter.ts";
-
-const CHROMIUM = ["/usr/bin/chromium", "/usr/bin/chromium-browser"];
-const INSTALL = "The browser test needs JupyterLab (`pip install jupyterlab`), the Deno kernel " +
-  "(`deno task setup`) and Chromium (`sudo apt install chromium`); .ci/run installs them.";
+import { INSTALL, launchChromium } from "./chromium.ts";
+import { outputsOf, viewsOf } from "./notebook_outputs.ts";
 const MOD = new URL("../../src/mod.ts", import.meta.url).href;
-
-interface Output {
-  output_type: string;
-  data?: Record<string, string | string[]>;
-}
 
 /** The width of each chart's PNG copy in a notebook file, in order (from the PNG's header). */
 function chartWidths(path: string): number[] {
-  const cells = JSON.parse(Deno.readTextFileSync(path)).cells as { outputs?: Output[] }[];
-  return cells.flatMap((cell) => cell.outputs ?? []).flatMap((out) => {
+  return outputsOf(path).flatMap((out) => {
     const png = out.data?.["image/png"];
     if (png === undefined) return [];
     const bytes = Uint8Array.from(atob([png].flat().join("").slice(0, 32)), (c) => c.charCodeAt(0));
@@ -36,13 +28,20 @@ function chartWidths(path: string): number[] {
   });
 }
 
-/** A notebook of two cells for the kernel: a chart, and a live display updated five times. */
+/**
+ * A notebook of three cells for the kernel: a chart, a live display updated five times, and an
+ * interactive view (an attention explorer of two tokens).
+ */
 function liveNotebook(): string {
   const cells = [
-    `import * as Plot from "@observablehq/plot";\nimport { LiveDisplay, plot, show } from "${MOD}";\n` +
+    `import * as Plot from "@observablehq/plot";\n` +
+    `import { attentionExplorer, LiveDisplay, plot, show } from "${MOD}";\n` +
     `await show(plot({ title: "A fresh chart", marks: [Plot.lineY([3, 2, 1.5, 1.2])] }));`,
     `const live = new LiveDisplay();\nfor (let i = 1; i <= 5; i++) {\n` +
     `  await live.update(\`update \${i} of 5\`);\n  await new Promise((r) => setTimeout(r, 200));\n}`,
+    `await show(await attentionExplorer(\n` +
+    `  [{ name: "toy", weights: [[1, 0], [0.25, 0.75]], queries: ["a", "b"] }],\n` +
+    `  { title: "A fresh view", start: { query: 0 } },\n));`,
   ];
   return denoNotebook(cells);
 }
@@ -127,21 +126,13 @@ async function open(page: Page, url: string): Promise<void> {
   });
 }
 
-const installed = CHROMIUM.find((path) => {
-  try {
-    return Deno.statSync(path).isFile;
-  } catch {
-    return false;
-  }
-});
-
 Deno.test({
-  name: "JupyterLab in Chromium: every committed chart shows before trust; a run cell draws live",
+  name:
+    "JupyterLab in Chromium: every committed chart and view picture shows before trust; a run cell draws live",
   // playwright keeps timers and sockets of its own between steps.
   sanitizeOps: false,
   sanitizeResources: false,
   async fn(t) {
-    assert(installed !== undefined, `Chromium was not found (${CHROMIUM.join(", ")}). ${INSTALL}`);
     const lab = await capture("jupyter", ["lab", "--version"]);
     assert(lab?.code === 0, `JupyterLab was not found. ${INSTALL}`);
     const kernels = await capture("jupyter", ["kernelspec", "list"]);
@@ -158,10 +149,7 @@ Deno.test({
     const shots = Deno.env.get("COURSE_SCREENSHOTS");
     if (shots !== undefined) await Deno.mkdir(shots, { recursive: true });
     const server = await startLab(dir);
-    const browser = await chromium.launch({
-      executablePath: installed,
-      args: Deno.uid() === 0 ? ["--no-sandbox"] : [],
-    });
+    const browser = await launchChromium();
     try {
       for (const notebook of await notebooks()) {
         const name = basename(notebook);
@@ -185,6 +173,25 @@ Deno.test({
                 [panel, widths.length],
                 { timeout: 60_000 },
               );
+              // Each interactive view shows its picture: the notebook is not trusted, so
+              // JupyterLab has stripped its script, and no live view has been drawn.
+              const views = viewsOf(notebook).length;
+              await page.waitForFunction(
+                ([selector, n]) => {
+                  const pictures = [
+                    ...document.querySelectorAll(`${selector} img.course-view-picture`),
+                  ];
+                  return pictures.length === Number(n) &&
+                    pictures.every((img) => (img as HTMLImageElement).naturalWidth > 0);
+                },
+                [panel, views],
+                { timeout: 60_000 },
+              );
+              assertEquals(
+                await page.locator(`${panel} .course-view-live`).count(),
+                0,
+                `${name}: a view's script ran in an untrusted notebook`,
+              );
               const seen = await page.evaluate((selector) => ({
                 widths: [...document.querySelectorAll(`${selector} .jp-RenderedImage img`)]
                   .map((img) => (img as HTMLImageElement).naturalWidth),
@@ -202,6 +209,12 @@ Deno.test({
                 `${name}: the images drawn are not the charts saved`,
               );
               if (shots !== undefined) {
+                const pictures = await page.$$(`${panel} [data-course-view]`);
+                for (const [i, picture] of pictures.entries()) {
+                  await picture.screenshot({
+                    path: join(shots, `${basename(name, ".ipynb")}_view${i + 1}_untrusted.png`),
+                  });
+                }
                 const images = await page.$$(`${panel} .jp-RenderedImage img`);
                 for (const [i, image] of images.entries()) {
                   await image.screenshot({
@@ -272,6 +285,18 @@ Deno.test({
             assertEquals(shown.kind, "image/svg+xml", "the fresh chart is not shown as SVG");
             assert(shown.drawn.includes("A fresh chart"), "the fresh chart lacks its title");
             assertEquals(shown.live, ["update 5 of 5"], "the live display did not update in place");
+            // The fresh view is trusted: its script has drawn the live view, which follows the
+            // mouse from the first query's row of weights to the second's.
+            const view = page.locator(`${cells} .course-view-live`);
+            await view.waitFor({ timeout: 60_000 });
+            const keys = () =>
+              view.locator(".course-key").evaluateAll((els) =>
+                els.map((el) => el.getAttribute("data-weight"))
+              );
+            assertEquals(await keys(), ["1.000", "0.000"], "the view's first state");
+            await view.locator('.course-query[data-index="1"]').hover();
+            assertEquals(await keys(), ["0.250", "0.750"], "the view did not follow the mouse");
+            if (shots !== undefined) await view.screenshot({ path: join(shots, "live_view.png") });
             if (shots !== undefined) await page.screenshot({ path: join(shots, "live.png") });
           } finally {
             await page.close();
