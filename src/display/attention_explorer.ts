@@ -8,7 +8,10 @@
  */
 import type * as tf from "@tensorflow/tfjs";
 import { attentionClient, type AttentionViewData } from "./attention_client.ts";
+import * as Plot from "@observablehq/plot";
 import { heatmap } from "./heatmap.ts";
+import { plot } from "./plot.ts";
+import type { SvgView } from "./svg.ts";
 import { type InteractiveView, interactiveView } from "./interactive.ts";
 import { blues, element, inkOnBlues } from "./view_kit.ts";
 
@@ -104,22 +107,58 @@ export function attentionExplorer(
     maps: shipped,
     start: { map, head, query },
   };
-  const shownHead = Math.max(0, head);
-  const fallback = heatmap(first.heads[shownHead].map((row) => row.map((w) => w / 1000)), {
-    title: options.title,
-    subtitle: `${first.name}, head ${shownHead + 1}`,
-    rowLabels: first.queries,
-    colLabels: first.keys,
-    rowLabel: "query",
-    colLabel: "key",
-    domain: [0, 1],
-    valueLabel: "weight",
-  });
+  const fallback = head < 0
+    ? allHeadsPicture(first, options.title)
+    : heatmap(first.heads[head].map((row) => row.map((w) => w / 1000)), {
+      title: options.title,
+      subtitle: `${first.name}, head ${head + 1}`,
+      rowLabels: first.queries,
+      colLabels: first.keys,
+      rowLabel: "query",
+      colLabel: "key",
+      domain: [0, 1],
+      valueLabel: "weight",
+    });
   return interactiveView({
     name: "attention explorer",
     data,
     client: attentionClient,
     helpers: { element, blues, inkOnBlues },
     fallback,
+  });
+}
+
+/** The picture of a first state with every head shown: the heads' matrices side by side. */
+function allHeadsPicture(map: AttentionViewData["maps"][number], title: string): SvgView {
+  const cells = map.heads.flatMap((head, h) =>
+    head.flatMap((row, i) =>
+      row.map((w, j) => ({ head: `head ${h + 1}`, query: i, key: j, weight: w / 1000 }))
+    )
+  );
+  const longest = (tokens: string[]) => Math.max(...tokens.map((t) => t.length));
+  const cell = Math.max(6, Math.min(22, Math.floor(640 / (map.heads.length * map.keys.length))));
+  return plot({
+    title,
+    subtitle: `${map.name}, every head`,
+    width: 20 + 7 * longest(map.queries) + map.heads.length * (cell * map.keys.length + 12),
+    height: 60 + 6 * longest(map.keys) + cell * map.queries.length,
+    marginLeft: 12 + 7 * longest(map.queries),
+    marginBottom: 10 + 6 * longest(map.keys),
+    fx: { label: null },
+    x: {
+      type: "band",
+      domain: map.keys.map((_, j) => j),
+      tickFormat: (j: number) => map.keys[j],
+      tickRotate: longest(map.keys) > 2 ? -45 : 0,
+      label: null,
+    },
+    y: {
+      type: "band",
+      domain: map.queries.map((_, i) => i),
+      tickFormat: (i: number) => map.queries[i],
+      label: null,
+    },
+    color: { scheme: "blues", domain: [0, 1], legend: true, label: "weight" },
+    marks: [Plot.cell(cells, { fx: "head", x: "key", y: "query", fill: "weight", inset: 0.5 })],
   });
 }

@@ -333,8 +333,9 @@ export function positionsClient(
       element("div", {}, [`Least alike: q = ${row.indexOf(lowest)}, ${lowest.toFixed(2)}.`]),
       element("div", { style: muted }, [
         slides
-          ? "Move p: the line only slides along, and the numbers with p ± 1 and p ± 8 stay the " +
-            "same wherever those are positions, because PE(p) · PE(q) depends on |p − q| alone."
+          ? "Move p: the line is the same curve, mirrored on both sides of p, and the numbers " +
+            "with p ± 1 and p ± 8 stay the same wherever those are positions, because " +
+            "PE(p) · PE(q) depends on |p − q| alone."
           : "Move p and watch how the line changes.",
       ]),
     );

@@ -125,3 +125,13 @@ Deno.test("attentionExplorer: the readout names every top key on a tie, and even
     "“a” gives most weight to “a” (1.000) in head 1 of toy; each row of weights sums to 1.",
   );
 });
+
+Deno.test("attentionExplorer: opening on every head, its picture shows every head", async () => {
+  const maps = [{ name: "layer 1", weights: causal(8), queries: tokens }];
+  const width = async (head: number) => {
+    const view = await attentionExplorer(maps, { title: "Toy", start: { head } });
+    return Number(/class="course-view-picture" width="(\d+)"/.exec(view.html)?.[1]);
+  };
+  const [one, all] = [await width(0), await width(-1)];
+  assert(all > 2 * one, `one head ${one} px wide, all eight ${all} px`);
+});
