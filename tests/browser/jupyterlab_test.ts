@@ -209,7 +209,9 @@ Deno.test({
                 `${name}: the images drawn are not the charts saved`,
               );
               if (shots !== undefined) {
-                const pictures = await page.$$(`${panel} [data-course-view]`);
+                const pictures = await page.$$(
+                  `${panel} .jp-OutputArea-output:has(img.course-view-picture)`,
+                );
                 for (const [i, picture] of pictures.entries()) {
                   await picture.screenshot({
                     path: join(shots, `${basename(name, ".ipynb")}_view${i + 1}_untrusted.png`),
