@@ -92,30 +92,39 @@ export function positionsClient(
     ]).concat(
       element("svg:line", { x1: left, x2: left, y1: top, y2: top + height, stroke: "#888" }),
     );
-  const vectorChart = element("svg:svg", {
-    width: svgWidth,
-    height: barTop + barHeight + 34,
-    "font-size": 10,
-    style: "display:block;max-width:100%",
-  }, [
-    ...bands,
-    ...yAxis(
-      barTop,
-      barHeight,
-      [1, 0.5, 0, -0.5, -1].map((v) => ({
-        value: v,
-        y: zero - (v * barHeight) / 2,
-      })),
-    ),
-    ...bars,
-    ...pairLabels,
-    element("svg:text", {
-      x: left + width / 2,
-      y: barTop + barHeight + 28,
-      "text-anchor": "middle",
-      fill: "#555",
-    }, [`pair k: dimension 2k holds sin(p·ω_k), dimension 2k + 1 holds cos(p·ω_k)`]),
-  ]);
+  // One chart: an SVG as wide as the other, its caption centred under the plot's bottom edge.
+  const chart = (bottom: number, caption: string, marks: Element[]) =>
+    element("svg:svg", {
+      width: svgWidth,
+      height: bottom + 34,
+      "font-size": 10,
+      style: "display:block;max-width:100%",
+    }, [
+      ...marks,
+      element("svg:text", {
+        x: left + width / 2,
+        y: bottom + 28,
+        "text-anchor": "middle",
+        fill: "#555",
+      }, [caption]),
+    ]);
+  const vectorChart = chart(
+    barTop + barHeight,
+    "pair k: dimension 2k holds sin(p·ω_k), dimension 2k + 1 holds cos(p·ω_k)",
+    [
+      ...bands,
+      ...yAxis(
+        barTop,
+        barHeight,
+        [1, 0.5, 0, -0.5, -1].map((v) => ({
+          value: v,
+          y: zero - (v * barHeight) / 2,
+        })),
+      ),
+      ...bars,
+      ...pairLabels,
+    ],
+  );
 
   // --- The dot products PE(p) · PE(q): a line over q, one point per q, p marked. ---
   const all = data.dots.flat();
@@ -197,12 +206,7 @@ export function positionsClient(
     },
     onclick: (event) => setPosition(qAt(event)),
   });
-  const dotChart = element("svg:svg", {
-    width: svgWidth,
-    height: dotTop + dotHeight + 34,
-    "font-size": 10,
-    style: "display:block;max-width:100%",
-  }, [
+  const dotChart = chart(dotTop + dotHeight, "position q", [
     ...yAxis(dotTop, dotHeight, ticks),
     pRule,
     hoverRule,
@@ -210,12 +214,6 @@ export function positionsClient(
     ...dots,
     ...rings,
     ...qLabels,
-    element("svg:text", {
-      x: left + width / 2,
-      y: dotTop + dotHeight + 28,
-      "text-anchor": "middle",
-      fill: "#555",
-    }, ["position q"]),
     overlay,
   ]);
 

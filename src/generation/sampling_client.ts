@@ -284,22 +284,17 @@ export function samplingClient(
     };
     sliders.temperature.value.textContent = greedy ? "0 (greedy)" : options.temperature!.toFixed(2);
     sliders.temperature.alone.textContent = "";
-    sliders.topK.value.textContent = options.topK === undefined ? "off" : `${options.topK}`;
-    sliders.topK.alone.textContent = options.topK === undefined
-      ? ""
-      : alone({ topK: options.topK });
-    sliders.topP.value.textContent = options.topP === undefined
-      ? "1 (off)"
-      : options.topP.toFixed(2);
-    sliders.topP.alone.textContent = options.topP === undefined
-      ? ""
-      : alone({ topP: options.topP });
-    sliders.minP.value.textContent = options.minP === undefined
-      ? "0 (off)"
-      : options.minP.toFixed(2);
-    sliders.minP.alone.textContent = options.minP === undefined
-      ? ""
-      : alone({ minP: options.minP });
+    // Each filter: its value, or how it reads when off; and how many it would keep alone.
+    const filters = [
+      ["topK", "off", (v: number) => `${v}`],
+      ["topP", "1 (off)", (v: number) => v.toFixed(2)],
+      ["minP", "0 (off)", (v: number) => v.toFixed(2)],
+    ] as const;
+    for (const [key, off, shown] of filters) {
+      const value = options[key];
+      sliders[key].value.textContent = value === undefined ? off : shown(value);
+      sliders[key].alone.textContent = value === undefined ? "" : alone({ [key]: value });
+    }
     summary.replaceChildren(
       greedy
         ? element("b", {}, ["Greedy: the top token, always (1 candidate)."])
