@@ -91,6 +91,21 @@ export { MOBY_DICK_CHAPTERS, mobyDick, mobyDickSplit } from "./data/moby_dick.ts
 export { cmuDict, cmuDictSplit, type Pronunciation } from "./data/cmudict.ts";
 export { firstNames, firstNamesSplit, type NameList } from "./data/first_names.ts";
 export { holdOutEveryNth, type Split, splitText } from "./data/split.ts";
+export {
+  type Address,
+  type AddressCorpus,
+  joinAddresses,
+  stateOfTheUnion,
+  stateOfTheUnionSplit,
+} from "./data/sotu.ts";
+export {
+  type Email,
+  emailText,
+  labelBudget,
+  spamAssassin,
+  type SpamCorpus,
+  spamSplit,
+} from "./data/spam_assassin.ts";
 export { packageDir, readPackageText } from "./data/package_files.ts";
 
 export { splitSentences } from "./data/sentences.ts";
@@ -152,8 +167,9 @@ export {
   sinusoidalFrequencies,
   sinusoidalShift,
 } from "./nn/positional.ts";
-export { freeOnFailure, Module } from "./nn/module.ts";
+export { freeOnFailure, Module, setTrainable, trainableParameters } from "./nn/module.ts";
 export { Linear, type LinearOptions } from "./nn/linear.ts";
+export { addLoRA, type LoRAOptions, LowRankAdapter, mergeLoRA } from "./nn/lora.ts";
 export {
   type AttentionResult,
   causalMask,
@@ -203,6 +219,23 @@ export {
   resolveGPTConfig,
 } from "./models/gpt.ts";
 export {
+  BagOfWords,
+  type BagOfWordsBaseline,
+  type BagOfWordsOptions,
+  LogisticRegression,
+  type LogisticRegressionOptions,
+  topWords,
+  trainBagOfWordsBaseline,
+  type WordWeight,
+} from "./models/bag_of_words.ts";
+export {
+  attentionProjections,
+  GPTClassifier,
+  type GPTClassifierConfig,
+  type Pooling,
+  resolveGPTClassifierConfig,
+} from "./models/gpt_classifier.ts";
+export {
   type Encoded,
   EncoderDecoder,
   type EncoderDecoderConfig,
@@ -229,7 +262,8 @@ export {
 // core: metrics, training, generation
 export { editDistance, type ErrorRates, errorRates } from "./metrics/edit_distance.ts";
 export { knownWordShare, vocabularyOf, wordsOf } from "./metrics/known_words.ts";
-export { bitsPerCharacter, perplexity } from "./metrics/loss_units.ts";
+export { bitsPerByte, bitsPerCharacter, perplexity } from "./metrics/loss_units.ts";
+export { type BinaryMetrics, binaryMetrics, confusionMatrix } from "./metrics/classification.ts";
 export { numericGradient, Value, type ValueOrigin } from "./training/scalar_autograd.ts";
 export { type Batch, disposeBatch, sampleBatch } from "./training/batches.ts";
 export {
@@ -358,6 +392,46 @@ export {
   modernGPTConfig,
   readAblation,
 } from "./recipes/modern_gpt.ts";
+export {
+  SOTU_GPT_FINAL_EVAL_BATCHES,
+  SOTU_GPT_SEED,
+  SOTU_GPT_TRAINING,
+  SOTU_VOCAB_SIZE,
+  sotuGPTConfig,
+  type SotuPart,
+  sotuTokens,
+  trainSotuTokenizer,
+} from "./recipes/sotu_gpt.ts";
+export {
+  baselineRun,
+  budgetEmails,
+  classificationBatch,
+  type EncodedEmail,
+  encodeEmails,
+  FINE_TUNE_METHODS,
+  type FineTuneMethod,
+  fineTuneRun,
+  fineTuneSpam,
+  predictSpam,
+  readSpamGrid,
+  scoreSpam,
+  SPAM_BEST_METHOD,
+  SPAM_BUDGET_SEED,
+  SPAM_CONTEXT,
+  SPAM_CURVE_EMAILS,
+  SPAM_LABEL_BUDGETS,
+  SPAM_LORA,
+  SPAM_POOLING,
+  SPAM_SEED,
+  spamClassifier,
+  type SpamData,
+  spamData,
+  type SpamGrid,
+  type SpamMethod,
+  type SpamPredictions,
+  type SpamRun,
+  spamTraining,
+} from "./recipes/spam_classifier.ts";
 export {
   G2P_SEED,
   G2P_TEST_WORDS,
@@ -526,3 +600,11 @@ export {
   type RMSNormGrad,
   type SwiGLUWidth,
 } from "./exercises/modern_llm.ts";
+export {
+  FINE_TUNING_EXERCISES,
+  type LastTokenStates,
+  type LoRAParameterCount,
+  type MergeAdapter,
+  type SpamMetrics,
+  type SpamScores,
+} from "./exercises/fine_tuning.ts";

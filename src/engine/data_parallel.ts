@@ -7,7 +7,8 @@
  * registry the job names, so every thread computes the same loss the same way. The shards' mean gradients
  * are averaged, weighted by how many targets each shard counts, which gives the batch's mean
  * gradient: the same step as on one thread, up to float rounding. After the optimizer's update
- * the new weights are sent to the replicas.
+ * the new weights are sent to the replicas. Frozen parameters (`trainable` false, named in the
+ * job so each replica freezes the same ones) get no gradient on any thread.
  *
  * The numbers travel through memory the threads share (`SharedArrayBuffer`), not in messages:
  * this thread writes the weights once into a shared array and each worker copies them into its
@@ -157,7 +158,8 @@ export function shardGradients(
 ): void {
   tf.tidy(() => {
     const variables = [...model.parameters().values()];
-    const { value, grads } = lossAndGradients(loaded, model, variables, batch);
+    const trainable = variables.filter((v) => v.trainable);
+    const { value, grads } = lossAndGradients(loaded, model, trainable, batch);
     slots.loss[0] = value.dataSync()[0];
     variables.forEach((v, i) => slots.present[i] = grads[v.name] === undefined ? 0 : 1);
     flattenInto(variables.map((v) => grads[v.name] ?? tf.zerosLike(v)), slots.gradients);
@@ -276,7 +278,8 @@ export class DataParallel {
     });
     let mine: ReturnType<typeof lossAndGradients> | undefined;
     try {
-      const own = mine = lossAndGradients(this.#loaded, this.#model, this.#variables, shards[0]);
+      const trainable = this.#variables.filter((v) => v.trainable);
+      const own = mine = lossAndGradients(this.#loaded, this.#model, trainable, shards[0]);
       for (let i = 0; i < working.length; i++) await this.#finished(i, working[i]);
       let loss = shares[0] * own.value.dataSync()[0];
       const others = working.map((_, i) => {

@@ -56,6 +56,8 @@ async function handle(message: ToWorker): Promise<void> {
       throw new Error(`the replica's parameters (${names.length}) differ from the model's`);
     }
     assignFlat([...model.parameters().values()], message.slots.weights);
+    const frozen = new Set(job.frozen ?? []);
+    for (const [name, variable] of model.parameters()) variable.trainable = !frozen.has(name);
     setSeed(message.seed); // after building: the replica's own initial weights are overwritten
     replica = { loaded: { job, kind }, model, slots: message.slots };
     scope.postMessage({ type: "ready" });

@@ -66,6 +66,8 @@ export interface ReplicaJob {
   options: LossOptions;
   /** URL of the module whose `MODEL_KINDS` export is the registry that holds `kind`. */
   registry: string;
+  /** Parameters that get no gradient (frozen: their `trainable` is false), by name; default none. */
+  frozen?: readonly string[];
 }
 
 /** The registry a job names, as its module exports it. */

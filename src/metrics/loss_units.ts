@@ -25,3 +25,16 @@ export function perplexity(loss: number): number {
 function requireLoss(loss: number): void {
   requireInRange("a mean cross-entropy (nats)", loss, 0, Infinity, "[)");
 }
+
+/**
+ * A mean cross-entropy in nats per token as bits per byte of UTF-8 text: `loss / ln 2` bits per
+ * token, spread over the `bytes / tokens` bytes a token stands for on average. Models with
+ * different tokenizers compare in bits per byte (a character-level model of ASCII text: bits per
+ * character).
+ */
+export function bitsPerByte(loss: number, tokens: number, bytes: number): number {
+  requireLoss(loss);
+  requireInRange("tokens", tokens, 0, Infinity, "()");
+  requireInRange("bytes", bytes, 0, Infinity, "()");
+  return (loss / Math.LN2) * (tokens / bytes);
+}

@@ -285,6 +285,16 @@ export class GPT extends Module {
     });
   }
 
+  /**
+   * The last block's output through the final norm, `(B, T, C)`: what the LM head reads, and
+   * what a classification head reads instead (`gpt_classifier.ts`).
+   */
+  features(ids: tf.Tensor2D, options: ForwardOptions = {}): tf.Tensor3D {
+    return tf.tidy(() =>
+      this.finalNorm.apply(this.trace(ids, options).hidden.at(-1)!) as tf.Tensor3D
+    );
+  }
+
   /** `(B, T, C)` hidden states → `(B, T, V)` logits, through the final norm and the head. */
   private logits(x: tf.Tensor3D): tf.Tensor3D {
     const [B, T, C] = x.shape;

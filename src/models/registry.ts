@@ -28,6 +28,11 @@ import {
 } from "./encoder_decoder.ts";
 import { EncoderOnly, type EncoderOnlyConfig, resolveEncoderOnlyConfig } from "./encoder_only.ts";
 import { GPT, type GPTConfig, resolveGPTConfig } from "./gpt.ts";
+import {
+  GPTClassifier,
+  type GPTClassifierConfig,
+  resolveGPTClassifierConfig,
+} from "./gpt_classifier.ts";
 
 /** The target id of positions left out of a loss. */
 export const IGNORE_TARGET: number = -1;
@@ -97,9 +102,30 @@ const encoderOnly: ModelKindEntry<EncoderOnly, EncoderOnlyConfig> = {
   countedTargets: (b) => countTargets(b.targets.data, IGNORE_TARGET),
 };
 
+/**
+ * A GPT classifier: batch `{ ids, last, label }`, where `last` `(B, 1)` is each row's last real
+ * token and `label` `(B, 1)` its class. The loss is a training step's (dropout, if any, drops).
+ */
+const gptClassifier: ModelKindEntry<GPTClassifier, GPTClassifierConfig> = {
+  batchNames: ["ids", "last", "label"],
+  build: (config) => new GPTClassifier(config),
+  resolve: resolveGPTClassifierConfig,
+  loss: (model, b) =>
+    tf.tidy(() =>
+      model.loss(
+        b.ids,
+        b.last.reshape([-1]) as tf.Tensor1D,
+        b.label.reshape([-1]) as tf.Tensor1D,
+        { training: true },
+      )
+    ),
+  countedTargets: (b) => b.label.data.length,
+};
+
 /** The models by kind. */
 export const MODEL_KINDS = {
   gpt,
+  "gpt-classifier": gptClassifier,
   "encoder-decoder": encoderDecoder,
   "encoder-only": encoderOnly,
 } as const;

@@ -1,5 +1,6 @@
 /**
- * A linear (fully connected) layer: `y = x · W + b`, applied to the last axis.
+ * A linear (fully connected) layer: `y = x · W + b`, applied to the last axis; with a LoRA
+ * adapter (`lora.ts`), `y = x · W + b + (α / r) · x · A · B`.
  *
  * @module
  */
@@ -7,6 +8,7 @@ import * as tf from "@tensorflow/tfjs";
 import { requirePositiveInteger, requireTensorSize } from "../runtime/checks.ts";
 import { rng } from "../runtime/random.ts";
 import { requireInitStd } from "./checks.ts";
+import type { LowRankAdapter } from "./lora.ts";
 import { Module } from "./module.ts";
 
 /** Options of {@link Linear}. */
@@ -23,6 +25,8 @@ export class Linear extends Module {
   readonly weight: tf.Variable;
   /** The bias, `(outFeatures)`, if any. */
   readonly bias?: tf.Variable;
+  /** A LoRA adapter whose low-rank update is added to the output (see `lora.ts`); none at first. */
+  adapter?: LowRankAdapter;
 
   constructor(
     readonly inFeatures: number,
@@ -56,6 +60,7 @@ export class Linear extends Module {
       const flat = x.reshape([-1, this.inFeatures]);
       let y = flat.matMul(this.weight);
       if (this.bias) y = y.add(this.bias);
+      if (this.adapter) y = y.add(this.adapter.apply(flat as tf.Tensor2D));
       return y.reshape([...x.shape.slice(0, -1), this.outFeatures]);
     });
   }
@@ -63,5 +68,10 @@ export class Linear extends Module {
   /** Own variables: `weight` and `bias`. */
   protected override ownParameters(): Record<string, tf.Variable> {
     return this.bias ? { weight: this.weight, bias: this.bias } : { weight: this.weight };
+  }
+
+  /** The adapter, if one is attached. */
+  protected override submodules(): Record<string, Module> {
+    return this.adapter ? { adapter: this.adapter } : {};
   }
 }

@@ -59,3 +59,20 @@ export abstract class Module {
     for (const variable of this.parameters().values()) variable.dispose();
   }
 }
+
+/**
+ * The parameters of `module` that training updates: all but the frozen ones (a frozen variable
+ * has `trainable` false; see {@link setTrainable}).
+ */
+export function trainableParameters(module: Module): Map<string, tf.Variable> {
+  return new Map([...module.parameters()].filter(([, variable]) => variable.trainable));
+}
+
+/**
+ * Freeze (`false`) or unfreeze (`true`) every parameter of `module`: training leaves a frozen
+ * parameter as it is, and computes no gradient for it. Fine-tuning freezes a pretrained model,
+ * then unfreezes the parts it trains.
+ */
+export function setTrainable(module: Module, trainable: boolean): void {
+  for (const variable of module.parameters().values()) variable.trainable = trainable;
+}

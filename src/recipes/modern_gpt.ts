@@ -9,6 +9,7 @@
  * @module
  */
 import { type GPTConfig, LLAMA_STYLE } from "../models/gpt.ts";
+import { wrongFields } from "../runtime/checks.ts";
 import { mobyGPTConfig } from "./moby_gpt.ts";
 
 /**
@@ -102,25 +103,6 @@ const RUN_FIELDS: {
   ],
   string: ["name"],
 };
-
-/** The fields of `value` (at `prefix`) that are not of the type `fields` gives them. */
-function wrongFields(
-  value: unknown,
-  prefix: string,
-  fields: { number: readonly string[]; string: readonly string[] },
-): string[] {
-  const record = typeof value === "object" && value !== null
-    ? value as Record<string, unknown>
-    : {};
-  return [
-    ...fields.number.filter((key) => typeof record[key] !== "number").map((key) =>
-      `${prefix}${key} (a number)`
-    ),
-    ...fields.string.filter((key) => typeof record[key] !== "string").map((key) =>
-      `${prefix}${key} (a string)`
-    ),
-  ];
-}
 
 /**
  * Read an ablation file that `deno task ablate:modern_gpt` wrote, checking that it has every field

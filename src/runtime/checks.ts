@@ -158,3 +158,25 @@ export function requireTensorSize(what: string, shape: readonly number[]): void 
     );
   }
 }
+
+/**
+ * The fields of `value` (named with `prefix`) that are not of the type `fields` gives them, each
+ * as "prefix.key (a number)": for checking a results file read from disk.
+ */
+export function wrongFields(
+  value: unknown,
+  prefix: string,
+  fields: { number: readonly string[]; string: readonly string[] },
+): string[] {
+  const record = typeof value === "object" && value !== null
+    ? value as Record<string, unknown>
+    : {};
+  return [
+    ...fields.number.filter((key) => typeof record[key] !== "number").map((key) =>
+      `${prefix}${key} (a number)`
+    ),
+    ...fields.string.filter((key) => typeof record[key] !== "string").map((key) =>
+      `${prefix}${key} (a string)`
+    ),
+  ];
+}

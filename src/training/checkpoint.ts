@@ -280,10 +280,14 @@ export async function readCheckpoint(path: string | URL): Promise<Checkpoint> {
 /**
  * Copy a checkpoint's weights into `module`. Every parameter of the module must be in the
  * checkpoint with the same shape, and the checkpoint must hold nothing else; the first
- * difference is named in the error.
+ * difference is named in the error. `parameters` restores only some of them (default: all; a
+ * pretrained model's weights into a model that has LoRA adapters besides, say).
  */
-export function restoreWeights(module: Module, checkpoint: Checkpoint): void {
-  const parameters = module.parameters();
+export function restoreWeights(
+  module: Module,
+  checkpoint: Checkpoint,
+  parameters: ReadonlyMap<string, tf.Variable> = module.parameters(),
+): void {
   for (const [name, variable] of parameters) {
     const stored = checkpoint.values.get(name);
     if (stored === undefined) {

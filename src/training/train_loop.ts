@@ -23,6 +23,7 @@ import {
   taskLoss,
   type TrainingTask,
 } from "../models/registry.ts";
+import { trainableParameters } from "../nn/module.ts";
 import { requireInRange, requirePositiveInteger } from "../runtime/checks.ts";
 import type { Random } from "../runtime/random.ts";
 import { AdamW, type AdamWOptions, checkAdamWOptions } from "./adamw.ts";
@@ -98,8 +99,8 @@ export interface TrainingResult {
 /**
  * The loop every model of the course trains with: draw a batch, take a step at the scheduled
  * learning rate, now and then call `validate()`, report each step. The loss of a batch is the
- * task's (`models/registry.ts`); the optimizer is created here over the model's parameters and
- * freed at the end, and so is each batch.
+ * task's (`models/registry.ts`); the optimizer is created here over the model's trainable
+ * parameters (frozen ones stay as they are) and freed at the end, and so is each batch.
  *
  * With `settings.shards` > 1, each batch's gradients are computed on that many threads at once
  * (the engine's `DataParallel`, each worker with a replica of the model). Validation and the
@@ -118,9 +119,11 @@ export async function trainLoop<K extends ModelKind>(
 ): Promise<TrainingResult> {
   checkTrainingSettings(settings);
   const shards = settings.shards ?? 1;
-  const optimizer = new AdamW(model.parameters(), settings.optimizer);
+  const trainable = trainableParameters(model);
+  const frozen = [...model.parameters().keys()].filter((name) => !trainable.has(name));
+  const optimizer = new AdamW(trainable, settings.optimizer);
   const threads = shards > 1
-    ? await DataParallel.start(replicaJob(task), model, shards)
+    ? await DataParallel.start({ ...replicaJob(task), frozen }, model, shards)
     : undefined;
   const started = performance.now();
   const history: TrainingRecord[] = [];
