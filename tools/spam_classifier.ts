@@ -109,6 +109,6 @@ if (grid) {
     testEmails: emails.test.length,
     runs,
   };
-  await Deno.writeTextFile(gridOut, JSON.stringify(results, null, 1) + "\n");
+  await Deno.writeTextFile(gridOut, JSON.stringify(results, null, 2) + "\n");
   console.log(`wrote ${gridOut}`);
 }

@@ -203,6 +203,8 @@ export class DataParallel {
   readonly #model: Replica;
   readonly #names: string[];
   readonly #variables: tf.Variable[];
+  /** Which parameters train, as the workers were told at the start. */
+  readonly #trainable: boolean[];
   readonly #workers: Worker[] = [];
   readonly #slots: SharedSlots[] = [];
   readonly #pending: (Pending | undefined)[] = [];
@@ -216,6 +218,14 @@ export class DataParallel {
     const parameters = model.parameters();
     this.#names = [...parameters.keys()];
     this.#variables = [...parameters.values()];
+    this.#trainable = this.#variables.map((v) => v.trainable);
+    const frozen = this.#names.filter((_, i) => !this.#trainable[i]);
+    if (frozen.join() !== (loaded.job.frozen ?? []).join()) {
+      throw new Error(
+        `the job names frozen parameters [${loaded.job.frozen ?? []}], but the model's frozen ` +
+          `ones are [${frozen}]: every thread must freeze the same parameters`,
+      );
+    }
     const size = this.#variables.reduce((n, v) => n + v.size, 0);
     this.#weights = new Float32Array(new SharedArrayBuffer(4 * size));
   }
@@ -260,6 +270,12 @@ export class DataParallel {
    * starts clean.
    */
   async gradients(batch: HostBatch): Promise<BatchGradients> {
+    if (this.#variables.some((v, i) => v.trainable !== this.#trainable[i])) {
+      throw new Error(
+        "a parameter was frozen or unfrozen after the threads started; the workers still train " +
+          "the old set: close these threads and start new ones",
+      );
+    }
     const shards = splitRows(batch, this.shards);
     const { job, kind } = this.#loaded;
     shards.forEach((shard) => requireBatchNames(kind, job.kind, shard));

@@ -57,6 +57,10 @@ async function handle(message: ToWorker): Promise<void> {
     }
     assignFlat([...model.parameters().values()], message.slots.weights);
     const frozen = new Set(job.frozen ?? []);
+    const unknown = [...frozen].filter((name) => !names.includes(name));
+    if (unknown.length > 0) {
+      throw new Error(`the job freezes parameters the replica lacks: ${unknown}`);
+    }
     for (const [name, variable] of model.parameters()) variable.trainable = !frozen.has(name);
     setSeed(message.seed); // after building: the replica's own initial weights are overwritten
     replica = { loaded: { job, kind }, model, slots: message.slots };

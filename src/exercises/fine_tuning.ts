@@ -45,7 +45,7 @@ export type MergeAdapter = (
 ) => number[][];
 /**
  * For each row b of `hidden` `(B, T, C)`, right-padded texts of `lengths[b]` real tokens, the
- * vector the classifier's head reads: `(B, C)`.
+ * vector a last-token classifier's head reads (`pooling: "last"`): `(B, C)`.
  */
 export type LastTokenStates = (hidden: number[][][], lengths: number[]) => number[][];
 
@@ -182,7 +182,7 @@ function checkLastTokens(
   { lengths, width }: (typeof LAST_TOKEN_CASES)[number],
 ): void {
   const random = new Random(seed);
-  const model = new GPTClassifier({ gpt: TINY_CLASSIFIER, numClasses: 2 });
+  const model = new GPTClassifier({ gpt: TINY_CLASSIFIER, numClasses: 2, pooling: "last" });
   try {
     drawExerciseWeights(model, random, 0.3);
     const table = model.gpt.tokenEmbedding.table;

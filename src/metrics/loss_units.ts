@@ -33,8 +33,7 @@ function requireLoss(loss: number): void {
  * character).
  */
 export function bitsPerByte(loss: number, tokens: number, bytes: number): number {
-  requireLoss(loss);
   requireInRange("tokens", tokens, 0, Infinity, "()");
   requireInRange("bytes", bytes, 0, Infinity, "()");
-  return (loss / Math.LN2) * (tokens / bytes);
+  return bitsPerCharacter(loss) * (tokens / bytes);
 }

@@ -1,13 +1,15 @@
 /**
  * A GPT turned into a classifier: the same blocks, and instead of the LM head (which scores
- * every token of the vocabulary as the next one) a small head that scores K classes from the
- * hidden state of the text's **last real token**.
+ * every token of the vocabulary as the next one) a small head that scores K classes from one
+ * vector per text: the hidden state of its **last real token** (`pooling: "last"`, the default,
+ * as GPT-1), or the **mean** of every real token's state (`"mean"`).
  *
- *     ids (B, T) → GPT blocks → final norm (B, T, C) → h[b, last[b]] (B, C) → · W + b (B, K)
+ *     ids (B, T) → GPT blocks → final norm (B, T, C) → h[b, last[b]] or mean (B, C) → · W + b (B, K)
  *
  * Why the last token: attention is causal, so only the last position has read the whole text.
- * Texts shorter than T are padded on the right; the padding comes after the last real token and
- * so cannot change what it sees.
+ * Texts shorter than T are padded on the right; the padding comes after every real token, so it
+ * cannot change what they see, and the mean leaves it out. The GPT's own LM head, if it has one,
+ * is not used: it is frozen (see `setTrainable`), so training never counts it.
  *
  * With `lora` in the config, every attention projection (W_Q, W_K, W_V, W_O of every block)
  * gets a LoRA adapter (`nn/lora.ts`), for fine-tuning with the pretrained weights frozen.
@@ -20,7 +22,7 @@ import { crossEntropy } from "../nn/cross_entropy.ts";
 import type { ForwardOptions } from "../nn/dropout.ts";
 import { Linear } from "../nn/linear.ts";
 import { addLoRA, type LoRAOptions } from "../nn/lora.ts";
-import { freeOnFailure, Module } from "../nn/module.ts";
+import { freeOnFailure, Module, setTrainable } from "../nn/module.ts";
 import { GPT, type GPTConfig, resolveGPTConfig } from "./gpt.ts";
 
 /** The shape of a {@link GPTClassifier}. */
@@ -59,7 +61,7 @@ export function resolveGPTClassifierConfig(
   };
 }
 
-/** A GPT with a classification head on its last real token. */
+/** A GPT with a classification head on its last real token, or on the mean of its tokens. */
 export class GPTClassifier extends Module {
   /** The config, defaults filled in. */
   readonly config: Required<GPTClassifierConfig>;
@@ -77,6 +79,7 @@ export class GPTClassifier extends Module {
         initStd: gpt.config.initStd,
       });
       if (this.config.lora) addLoRA(attentionProjections(gpt), this.config.lora);
+      if (gpt.head) setTrainable(gpt.head, false); // the LM head: not part of the classifier
       return { gpt, head };
     });
     this.gpt = parts.gpt;
@@ -120,11 +123,6 @@ export class GPTClassifier extends Module {
       const lastStates = h.reshape([B * T, C]).gather(rows); // (B, C)
       return this.head.apply(lastStates) as tf.Tensor2D; // (B, K)
     });
-  }
-
-  /** Class probabilities, `(B, K)`. */
-  probabilities(ids: tf.Tensor2D, last: tf.Tensor1D): tf.Tensor2D {
-    return tf.tidy(() => tf.softmax(this.forward(ids, last)));
   }
 
   /**

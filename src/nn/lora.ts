@@ -16,7 +16,7 @@ import * as tf from "@tensorflow/tfjs";
 import { requirePositiveInteger, requirePositiveNumber } from "../runtime/checks.ts";
 import { rng } from "../runtime/random.ts";
 import type { Linear } from "./linear.ts";
-import { Module } from "./module.ts";
+import { freeOnFailure, Module } from "./module.ts";
 
 /** The rank and scale of LoRA adapters. */
 export interface LoRAOptions {
@@ -28,7 +28,7 @@ export interface LoRAOptions {
 
 /** The learned low-rank update of one linear layer: `x ↦ (α / r) · (x · A) · B`. */
 export class LowRankAdapter extends Module {
-  /** A, `(in, r)`: drawn from N(0, 1/in), as a layer's weights are. */
+  /** A, `(in, r)`: drawn with standard deviation 1/√in, so `x · A` keeps the scale of `x`. */
   readonly down: tf.Variable;
   /** B, `(r, out)`: zeros, so that the adapter starts as no change at all. */
   readonly up: tf.Variable;
@@ -76,12 +76,14 @@ export class LowRankAdapter extends Module {
  * `.up`); the layers' own weights are left as they are (freeze them to train only the adapters).
  */
 export function addLoRA(layers: readonly Linear[], options: LoRAOptions): void {
-  for (const layer of layers) {
-    if (layer.adapter !== undefined) {
-      throw new Error("addLoRA: this layer has an adapter already; merge or remove it first");
-    }
-    layer.adapter = new LowRankAdapter(layer.inFeatures, layer.outFeatures, options);
+  if (layers.some((layer) => layer.adapter !== undefined)) {
+    throw new Error("addLoRA: a layer has an adapter already; merge or remove it first");
   }
+  // Every adapter is made before any is attached: a rank too large for one layer changes none.
+  const adapters = freeOnFailure(() =>
+    layers.map((layer) => new LowRankAdapter(layer.inFeatures, layer.outFeatures, options))
+  );
+  layers.forEach((layer, i) => (layer.adapter = adapters[i]));
 }
 
 /**
@@ -89,9 +91,11 @@ export function addLoRA(layers: readonly Linear[], options: LoRAOptions): void {
  * same outputs, up to float32 rounding, as one plain matrix product.
  */
 export function mergeLoRA(layers: readonly Linear[]): void {
+  if (layers.some((layer) => layer.adapter === undefined)) {
+    throw new Error("mergeLoRA: a layer has no adapter to merge");
+  }
   for (const layer of layers) {
-    const adapter = layer.adapter;
-    if (adapter === undefined) throw new Error("mergeLoRA: this layer has no adapter to merge");
+    const adapter = layer.adapter!;
     tf.tidy(() => layer.weight.assign(layer.weight.add(adapter.delta())));
     layer.adapter = undefined;
     adapter.dispose();

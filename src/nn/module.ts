@@ -38,7 +38,7 @@ export abstract class Module {
     return {};
   }
 
-  /** All trainable variables, own and of sub-layers, by dotted name. */
+  /** Every parameter, own and of sub-layers, frozen or not, by dotted name. */
   parameters(): Map<string, tf.Variable> {
     const out = new Map<string, tf.Variable>(Object.entries(this.ownParameters()));
     for (const [name, child] of Object.entries(this.submodules())) {
@@ -47,7 +47,7 @@ export abstract class Module {
     return out;
   }
 
-  /** The number of trainable numbers. */
+  /** The number of numbers in all parameters, frozen or not. */
   parameterCount(): number {
     let count = 0;
     for (const variable of this.parameters().values()) count += variable.size;

@@ -9,7 +9,7 @@
  * @module
  */
 import { type GPTConfig, LLAMA_STYLE } from "../models/gpt.ts";
-import { wrongFields } from "../runtime/checks.ts";
+import { readRunsFile } from "../runtime/checks.ts";
 import { mobyGPTConfig } from "./moby_gpt.ts";
 
 /**
@@ -108,27 +108,15 @@ const RUN_FIELDS: {
  * Read an ablation file that `deno task ablate:modern_gpt` wrote, checking that it has every field
  * and at least one run, each of a row of {@link ABLATION}.
  */
-export async function readAblation(path: string | URL): Promise<AblationResults> {
-  const value: unknown = JSON.parse(await Deno.readTextFile(path));
-  const runs = (value as { runs?: unknown } | null)?.runs;
-  const problems = wrongFields(value, "", RESULT_FIELDS);
-  if (!Array.isArray(runs) || runs.length === 0) {
-    problems.push("runs (a list of at least one run)");
-  } else {
-    runs.forEach((run, i) => {
-      problems.push(...wrongFields(run, `runs[${i}].`, RUN_FIELDS));
-      const row = (run as { row?: unknown } | null)?.row;
-      if (typeof row === "number" && !(row in ABLATION)) {
-        problems.push(`runs[${i}].row (a row 0 … ${ABLATION.length - 1}, not ${row})`);
-      }
-    });
-  }
-  if (problems.length > 0) {
-    throw new TypeError(
-      `${path} is not an ablation file of deno task ablate:modern_gpt: expected ${
-        problems.join(", ")
-      }`,
-    );
-  }
-  return value as AblationResults;
+export function readAblation(path: string | URL): Promise<AblationResults> {
+  return readRunsFile<AblationResults>(
+    path,
+    "an ablation file of deno task ablate:modern_gpt",
+    RESULT_FIELDS,
+    RUN_FIELDS,
+    (run, prefix) =>
+      typeof run.row === "number" && !(run.row in ABLATION)
+        ? [`${prefix}row (a row 0 … ${ABLATION.length - 1}, not ${run.row})`]
+        : [],
+  );
 }

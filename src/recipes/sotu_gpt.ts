@@ -33,7 +33,7 @@ export function sotuGPTConfig(vocabSize: number): GPTConfig {
 }
 
 /**
- * Pretraining: 1,100 steps of 8 windows of 128 tokens (about 1.1 million tokens, a third of the
+ * Pretraining: 1,100 steps of 8 windows of 128 tokens (about 1.1 million tokens, two fifths of the
  * training text), AdamW at 1.5e-3 (warm-up 100, cosine to 1e-4), clip 1.0, two threads; the
  * validation loss every 100 steps on 10 fixed batches.
  */

@@ -163,10 +163,10 @@ export function requireTensorSize(what: string, shape: readonly number[]): void 
  * The fields of `value` (named with `prefix`) that are not of the type `fields` gives them, each
  * as "prefix.key (a number)": for checking a results file read from disk.
  */
-export function wrongFields(
+function wrongFields(
   value: unknown,
   prefix: string,
-  fields: { number: readonly string[]; string: readonly string[] },
+  fields: FieldTypes,
 ): string[] {
   const record = typeof value === "object" && value !== null
     ? value as Record<string, unknown>
@@ -179,4 +179,43 @@ export function wrongFields(
       `${prefix}${key} (a string)`
     ),
   ];
+}
+
+/** The fields a results file, or each of its runs, must have, by type. */
+export interface FieldTypes {
+  /** Fields holding numbers. */
+  number: readonly string[];
+  /** Fields holding strings. */
+  string: readonly string[];
+}
+
+/**
+ * Read a results file that a task wrote (a JSON object with a list `runs`), checking that it has
+ * `fields`, at least one run, each run `runFields` and what `checkRun` adds (problems, each
+ * named with the run's prefix, "runs[2]."); `what` names the file in the error ("a grid of deno
+ * task grid:spam_classifier").
+ */
+export async function readRunsFile<T>(
+  path: string | URL,
+  what: string,
+  fields: FieldTypes,
+  runFields: FieldTypes,
+  checkRun: (run: Record<string, unknown>, prefix: string) => string[] = () => [],
+): Promise<T> {
+  const value: unknown = JSON.parse(await Deno.readTextFile(path));
+  const runs = (value as { runs?: unknown } | null)?.runs;
+  const problems = wrongFields(value, "", fields);
+  if (!Array.isArray(runs) || runs.length === 0) {
+    problems.push("runs (a list of at least one run)");
+  } else {
+    runs.forEach((run, i) => {
+      const prefix = `runs[${i}].`;
+      problems.push(...wrongFields(run, prefix, runFields));
+      problems.push(...checkRun((run ?? {}) as Record<string, unknown>, prefix));
+    });
+  }
+  if (problems.length > 0) {
+    throw new TypeError(`${path} is not ${what}: expected ${problems.join(", ")}`);
+  }
+  return value as T;
 }

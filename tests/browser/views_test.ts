@@ -31,6 +31,7 @@ const EXPECTED: Record<string, string[]> = {
   "08_generation.ipynb": ["sampling explorer"],
   "09_encoder_decoder.ipynb": ["attention explorer"],
   "10_encoder_only.ipynb": ["attention explorer"],
+  "13_fine_tuning.ipynb": ["attention explorer"],
 };
 
 /** A page holding the views, one after the other. */

@@ -14,6 +14,7 @@ import {
   Random,
   replicaJob,
   setSeed,
+  setTrainable,
   splitRows,
   taskLoss,
   toTensors,
@@ -260,6 +261,28 @@ Deno.test("after a shard fails, the next batch's gradients are right, and no ten
     assert(message.includes("99"), `the bad id is named: ${message}`);
     assertEquals(tf.memory().numTensors, before, "the failed step left no tensor behind");
     assertEquals((await parallel.gradients(good)).loss, expected, "the next step is not stale");
+  } finally {
+    parallel.close();
+    model.dispose();
+  }
+});
+
+Deno.test("frozen parameters: the job must name the model's, and freezing after the start is refused", async () => {
+  setSeed(3);
+  const model = new GPT(TINY_GPT);
+  const job = replicaJob({ kind: "gpt", config: TINY_GPT });
+  const frozenName = [...model.parameters().keys()][0];
+  let message = "";
+  setTrainable(model.tokenEmbedding, false); // frozen here, but the job does not say so
+  await DataParallel.start(job, model, 2).catch((e: Error) => (message = e.message));
+  assert(message.includes("every thread must freeze the same parameters"), message);
+  const parallel = await DataParallel.start({ ...job, frozen: [frozenName] }, model, 2);
+  try {
+    setTrainable(model.tokenEmbedding, true); // after the start: the workers still freeze it
+    const x = matrix([[1, 2], [3, 4]]);
+    message = "";
+    await parallel.gradients({ x, y: x }).catch((e: Error) => (message = e.message));
+    assert(message.includes("after the threads started"), message);
   } finally {
     parallel.close();
     model.dispose();

@@ -8,6 +8,7 @@ import {
   initCourse,
   LLAMA_STYLE,
   mergeLoRA,
+  resolveGPTClassifierConfig,
   setSeed,
   setTrainable,
   trainLoop,
@@ -147,4 +148,53 @@ Deno.test("GPT classifier: training moves only what is trainable, on one thread 
     const diff = Math.max(...values.map((v, i) => Math.abs(v - other[i])));
     assert(diff < 1e-5, `${name}: one thread and two differ by ${diff}`);
   }
+});
+
+Deno.test("GPT classifier with mean pooling: the head of the mean of each row's real tokens' features; right padding changes nothing", () => {
+  setSeed(8);
+  const model = new GPTClassifier({ ...CONFIG, pooling: "mean" });
+  assertEquals(model.config.pooling, "mean");
+  assertEquals(resolveGPTClassifierConfig(CONFIG).pooling, "last"); // the default
+  const rows = [[3, 1, 4, 1, 5, 0, 0, 0], [2, 7, 1, 8, 2, 8, 1, 8], [6, 0, 0, 0, 0, 0, 0, 0]];
+  const lengths = [5, 8, 1];
+  const inputs = [ids(rows), last(lengths.map((n) => n - 1))];
+  const tensors = tf.memory().numTensors;
+  const logits = model.forward(inputs[0] as tf.Tensor2D, inputs[1] as tf.Tensor1D);
+  assertEquals(logits.shape, [3, 3]);
+  // By hand: each row alone, unpadded; the mean over its T real positions of the features.
+  const byHand = tf.tidy(() =>
+    tf.concat(rows.map((row, b) => {
+      const h = model.gpt.features(ids([row.slice(0, lengths[b])])); // (1, T, C)
+      return model.head.apply(h.mean(1)) as tf.Tensor2D; // (1, K)
+    }))
+  );
+  assert(maxDiff(logits, byHand) < 1e-5, `not the head of the mean: ${maxDiff(logits, byHand)}`);
+  // Not the last token's state: the two poolings differ.
+  const lastOnly = tf.tidy(() => {
+    const h = model.gpt.features(ids([rows[0].slice(0, 5)])).slice([0, 4, 0], [1, 1, -1]);
+    return model.head.apply(h.reshape([1, -1])) as tf.Tensor2D;
+  });
+  const firstRow = logits.slice([0, 0], [1, 3]);
+  assert(maxDiff(firstRow, lastOnly) > 1e-4, "mean pooling gave the last token's logits");
+  // More padding, of other ids: the same logits.
+  const repadded = [
+    ids([[3, 1, 4, 1, 5, 9, 9, 9, 9, 9, 9], [6, 2, 6, 5, 3, 5, 8, 9, 7, 9, 3]]),
+    last([4, 0]),
+  ];
+  const again = model.forward(repadded[0] as tf.Tensor2D, repadded[1] as tf.Tensor1D);
+  const expected = tf.tidy(() =>
+    tf.concat([byHand.slice([0, 0], [1, 3]), byHand.slice([2, 0], [1, 3])])
+  );
+  assert(
+    maxDiff(again, expected) < 1e-5,
+    `right padding changed the logits by ${maxDiff(again, expected)}`,
+  );
+  tf.dispose([logits, byHand, lastOnly, firstRow, again, expected, ...repadded]);
+  assertEquals(tf.memory().numTensors, tensors);
+  tf.dispose(inputs);
+  model.dispose();
+  assertThrows(
+    () => new GPTClassifier({ ...CONFIG, pooling: "max" as never }),
+    /GPT classifier pooling must be "last" or "mean", got "max"/,
+  );
 });

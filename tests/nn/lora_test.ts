@@ -59,7 +59,7 @@ Deno.test("LoRA: the adapted layer is x·W + b + (α/r)·x·A·B, and merging gi
 Deno.test("LoRA: refuses a rank above the layer's smaller side, a second adapter, merging none", () => {
   const layer = new Linear(4, 3);
   assertThrows(() => new LowRankAdapter(4, 3, { rank: 4, alpha: 1 }), /rank 4 .* r ≤ 3/);
-  assertThrows(() => mergeLoRA([layer]), /no adapter/);
+  assertThrows(() => mergeLoRA([layer]), /no adapter to merge/);
   addLoRA([layer], { rank: 1, alpha: 1 });
   assertThrows(() => addLoRA([layer], { rank: 1, alpha: 1 }), /adapter already/);
   layer.dispose();
