@@ -148,7 +148,8 @@ function lossAndGradients(
 
 /**
  * A worker's answer to a shard, written into its `slots`: the loss, which parameters got a
- * gradient, and the gradients in parameter order (zeros for those that got none).
+ * gradient, and those gradients at their parameters' offsets. A parameter that got none (a
+ * frozen one, say) is flagged so and its slot left as it was: nothing reads it.
  */
 export function shardGradients(
   loaded: LoadedJob,
@@ -161,8 +162,13 @@ export function shardGradients(
     const trainable = variables.filter((v) => v.trainable);
     const { value, grads } = lossAndGradients(loaded, model, trainable, batch);
     slots.loss[0] = value.dataSync()[0];
-    variables.forEach((v, i) => slots.present[i] = grads[v.name] === undefined ? 0 : 1);
-    flattenInto(variables.map((v) => grads[v.name] ?? tf.zerosLike(v)), slots.gradients);
+    let offset = 0;
+    variables.forEach((v, i) => {
+      const gradient = grads[v.name];
+      slots.present[i] = gradient === undefined ? 0 : 1;
+      if (gradient !== undefined) slots.gradients.set(readNumbers(gradient), offset);
+      offset += v.size;
+    });
   });
 }
 

@@ -240,7 +240,7 @@ export class GPT extends Module {
    * `options.training`, dropout drops (see the module doc).
    */
   forward(ids: tf.Tensor2D, options: ForwardOptions = {}): tf.Tensor3D {
-    return tf.tidy(() => this.logits(this.trace(ids, options).hidden.at(-1)!)); // last block's output → (B, T, V)
+    return tf.tidy(() => this.lmHead(this.features(ids, options))); // (B, T, C) → (B, T, V)
   }
 
   /**
@@ -295,10 +295,10 @@ export class GPT extends Module {
     );
   }
 
-  /** `(B, T, C)` hidden states → `(B, T, V)` logits, through the final norm and the head. */
-  private logits(x: tf.Tensor3D): tf.Tensor3D {
+  /** `(B, T, C)` states after the final norm → `(B, T, V)` logits, through the LM head. */
+  private lmHead(x: tf.Tensor3D): tf.Tensor3D {
     const [B, T, C] = x.shape;
-    const h = this.finalNorm.apply(x).reshape([B * T, C]); // (B·T, C)
+    const h = x.reshape([B * T, C]); // (B·T, C)
     const logits = this.head
       ? this.head.apply(h) // (B·T, V)
       : h.matMul(this.tokenEmbedding.table, false, true); // tied: h · Eᵀ
@@ -322,7 +322,7 @@ export class GPT extends Module {
     return tf.tidy(() => {
       let x = this.embed(ids, past); // (B, Tnew, C)
       this.blocks.forEach((block, i) => (x = block.applyCached(x, cache.layers[i])));
-      return this.logits(x);
+      return this.lmHead(this.finalNorm.apply(x) as tf.Tensor3D);
     });
   }
 

@@ -25,6 +25,7 @@ import { type Checkpoint, restoreWeights } from "../training/checkpoint.ts";
 import { type TrainingRecord, type TrainingResult, trainLoop } from "../training/train_loop.ts";
 import type { TrainingSettings } from "../training/train_loop.ts";
 import { withSteps } from "../training/schedule.ts";
+import { SOTU_VOCAB_SIZE, sotuGPTConfig } from "./sotu_gpt.ts";
 
 /** How a classifier is made from the pretrained GPT, or without it. */
 export type FineTuneMethod = "scratch" | "full" | "last-block" | "lora";
@@ -79,7 +80,7 @@ export const SPAM_BUDGET_SEED = 13;
 export const SPAM_SEED = 2002;
 
 /** Tokens of an email the classifier reads: the first 128, the pretrained model's context. */
-export const SPAM_CONTEXT = 128;
+export const SPAM_CONTEXT: number = sotuGPTConfig(SOTU_VOCAB_SIZE).contextLength;
 
 /**
  * Training of one method on `examples` labelled emails: batches of 16 for 3 epochs, at least 100
