@@ -171,6 +171,7 @@ export { freeOnFailure, Module, setTrainable, trainableParameters } from "./nn/m
 export { Linear, type LinearOptions } from "./nn/linear.ts";
 export { addLoRA, type LoRAOptions, LowRankAdapter, mergeLoRA } from "./nn/lora.ts";
 export {
+  attentionFormula,
   type AttentionResult,
   causalMask,
   MASKED_SCORE,
@@ -207,7 +208,7 @@ export {
   TransformerBlock,
 } from "./nn/transformer_block.ts";
 export { LayerCache } from "./nn/kv_cache.ts";
-export { crossEntropy, type CrossEntropyOptions } from "./nn/cross_entropy.ts";
+export { crossEntropy, crossEntropyFormula, type CrossEntropyOptions } from "./nn/cross_entropy.ts";
 
 // core: models
 export {

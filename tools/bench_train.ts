@@ -1,226 +1,313 @@
 /**
- * `deno task bench:train`: the speed of training the course's baby GPT, and of the matrix
- * products it is made of, on the wasm and cpu backends.
+ * `deno task bench:train`: the training speed of each training lesson's model, by its own recipe
+ * (model, batch, optimizer, loss), on one thread and on two (each step's batch split over two
+ * threads, as the recipes train), with the kernel calls a step makes; then PyTorch's step of
+ * lesson 7's model where a Python with torch is found, and GFLOP/s of the matrix products.
  *
- * The model: 4 layers, 4 heads, d_model 128, context 64, batch 12, the character vocabulary of
- * Moby Dick (81), AdamW, gradient clipping at 1.0: lesson 7's model, but with the LM head tied to
- * the embedding (lesson 7's own head is untied: 1 % more parameters), as
- * `pytorch/moby_gpt.py --tie-weights` trains it in PyTorch for comparison.
+ * The lessons: 7 (character GPT on Moby Dick), 9 (spelling → pronunciation encoder-decoder), 10
+ * (masked-language model), 11 (chat GPT), 12 (the modern GPT), 13 (the State of the Union GPT's
+ * pretraining, and its fine-tuning as a spam classifier). A row runs the lesson's training
+ * function for 3 warm-up steps, the timed steps and one more (it validates), and reports the mean
+ * of the timed steps; kernel calls per step are those of a run of 3 steps less those of a run of
+ * 1, halved (on one thread: what this thread's engine runs).
  *
- * Prints `train step (wasm): X ms/step` and the same for cpu, then the training step of lesson 9's
- * encoder-decoder (batches of 128 words, at `d_model` 128, as `pytorch/g2p.py --d-model 128` can
- * train it, and at the course's 64), then both steps split over two threads (`shards: 2`, data
- * parallelism, as the recipes train), then GFLOP/s of plain (NN), transposed (NT, TN) and batched
- * products.
- * `--steps N` sets the timed steps (default 30); `--profile` prints the kernels that take the
- * most time in one step.
+ * `--steps N` sets the timed steps (default 20); `--only 9,11` picks lessons by number;
+ * `--profile` prints, for each row, the kernels that take the most time in one step;
+ * `--no-pytorch` and `--no-products` leave those parts out.
  *
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
 import {
-  AdamW,
+  type ByteBpeTokenizer,
   CharTokenizer,
-  disposeBatch,
-  disposeSeq2SeqBatch,
+  ChatTemplate,
   EncoderDecoder,
+  EncoderOnly,
+  fineTuneSpam,
+  G2P_TRAINING,
   g2pConfig,
   g2pData,
   GPT,
+  type GPTConfig,
   initCourse,
-  lengthBucketedBatches,
+  MLM_TRAINING,
+  mlmConfig,
+  mlmData,
+  MOBY_GPT_TRAINING,
   mobyDickSplit,
   mobyGPTConfig,
+  modernGPTConfig,
   Random,
-  sampleBatch,
-  seq2seqBatch,
+  readCheckpoint,
   setSeed,
+  SOTU_GPT_TRAINING,
+  sotuTokens,
+  spamClassifier,
+  spamData,
+  spamTraining,
+  SUM_CHAT_TRAINING,
+  sumChatConfig,
+  sumChatTokenizer,
+  sumQuestionSplit,
+  tokenizerFromJSON,
+  type TrainingSettings,
   trainLanguageModel,
+  trainMlm,
   trainSeq2Seq,
-  trainStep,
+  trainSumChat,
+  withSteps,
 } from "../src/mod.ts";
+import { option } from "./training_run.ts";
 
-const args = Deno.args;
-const steps = Number(args[args.indexOf("--steps") + 1]) || 30;
-const backends = args.includes("--wasm-only") ? ["wasm"] : ["wasm", "cpu"];
+const timedSteps = Number(option("--steps") ?? 20);
+const only = option("--only")?.split(",").map(Number);
 
-const { train } = mobyDickSplit();
-const tokenizer = CharTokenizer.train(train);
-const tokens = Int32Array.from(tokenizer.encode(train));
-/** Lesson 7's model with its head tied to the embedding, as `pytorch/moby_gpt.py --tie-weights`. */
-const benchConfig = { ...mobyGPTConfig(tokenizer.vocabSize), tieWeights: true };
-
-/** Mean ms of `step` over `timedSteps` calls after 3 warm-up calls, warning if it leaks tensors. */
-function msPerStep(step: () => void, timedSteps: number): number {
-  for (let i = 0; i < 3; i++) step(); // warm-up
-  const before = tf.memory().numTensors;
-  const started = performance.now();
-  for (let i = 0; i < timedSteps; i++) step();
-  const ms = (performance.now() - started) / timedSteps;
-  if (tf.memory().numTensors !== before) {
-    console.warn(`warning: ${tf.memory().numTensors - before} tensors leaked`);
-  }
-  return ms;
+/** A recipe's settings for a run of `steps` steps on `shards` threads, validating once at the end. */
+function shortRun<S extends { steps: number; schedule: TrainingSettings["schedule"] }>(
+  recipe: S,
+  steps: number,
+  shards: number,
+): S & { evalEvery: number; shards: number; evalBatches: number } {
+  return { ...withSteps(recipe, steps), evalEvery: steps, shards, evalBatches: 1 };
 }
 
-async function timeTraining(backend: "wasm" | "cpu", timedSteps: number): Promise<number> {
-  await initCourse({ backend });
-  setSeed(1337);
-  const model = new GPT(benchConfig);
-  const optimizer = new AdamW(model.parameters());
-  const random = new Random(0);
-  const step = () => {
-    const batch = sampleBatch(tokens, 12, 64, random);
-    trainStep(() => model.loss(batch.x, batch.y), optimizer, { learningRate: 1e-3, clipNorm: 1 });
-    disposeBatch(batch);
+/** One row of the table: a lesson's training function, run for `steps` steps on `shards` threads. */
+interface LessonRun {
+  lesson: number;
+  name: string;
+  train(steps: number, shards: number, onStep: () => void): Promise<void>;
+}
+
+await initCourse({ backend: "wasm" });
+
+/** Lesson 7's and 12's GPTs: the recipe on Moby Dick's characters, with one config or the other. */
+function mobyRun(lesson: number, name: string, config: (vocab: number) => GPTConfig): LessonRun {
+  const { train, heldOut } = mobyDickSplit();
+  const tokenizer = CharTokenizer.train(train + heldOut);
+  const trainTokens = Int32Array.from(tokenizer.encode(train));
+  const valTokens = Int32Array.from(tokenizer.encode(heldOut.slice(0, 5000)));
+  return {
+    lesson,
+    name,
+    async train(steps, shards, onStep) {
+      setSeed(1337);
+      const model = new GPT(config(tokenizer.vocabSize));
+      const settings = shortRun(MOBY_GPT_TRAINING, steps, shards);
+      await trainLanguageModel(model, trainTokens, valTokens, settings, new Random(0), onStep);
+      model.dispose();
+    },
   };
-  const ms = msPerStep(step, timedSteps);
-  if (args.includes("--profile") && backend === "wasm") {
-    const profile = await tf.profile(() => step());
-    const byKernel = new Map<string, number>();
-    for (const k of profile.kernels) {
-      byKernel.set(k.name, (byKernel.get(k.name) ?? 0) + (k.kernelTimeMs as number));
-    }
-    const total = [...byKernel.values()].reduce((a, b) => a + b, 0);
-    console.log(`profile of one step (${total.toFixed(0)} ms in kernels):`);
-    for (const [name, t] of [...byKernel].sort((a, b) => b[1] - a[1]).slice(0, 12)) {
-      console.log(
-        `  ${name.padEnd(24)} ${t.toFixed(1).padStart(7)} ms  ${
-          (100 * t / total).toFixed(0).padStart(3)
-        } %`,
-      );
-    }
-  }
-  optimizer.dispose();
-  model.dispose();
-  return ms;
 }
 
+/** The runs, built lazily (each loads its data when first asked). */
+const lessons: (() => Promise<LessonRun>)[] = [
+  () => Promise.resolve(mobyRun(7, "GPT, Moby Dick characters", mobyGPTConfig)),
+  () => {
+    const data = g2pData();
+    const validation = data.validation.slice(0, 128);
+    return Promise.resolve({
+      lesson: 9,
+      name: "encoder-decoder, spelling → sounds",
+      async train(steps, shards, onStep) {
+        setSeed(0);
+        const model = new EncoderDecoder(g2pConfig(data));
+        const settings = shortRun(G2P_TRAINING, steps, shards);
+        await trainSeq2Seq(
+          model,
+          data.train,
+          validation,
+          data.phonemes,
+          settings,
+          new Random(0),
+          onStep,
+        );
+        model.dispose();
+      },
+    });
+  },
+  () => {
+    const data = mlmData();
+    const small = { ...data, heldOut: data.heldOut.slice(0, 64) };
+    return Promise.resolve({
+      lesson: 10,
+      name: "encoder-only, masked words",
+      async train(steps, shards, onStep) {
+        setSeed(0);
+        const model = new EncoderOnly(mlmConfig(data));
+        await trainMlm(model, small, shortRun(MLM_TRAINING, steps, shards), new Random(0), onStep);
+        model.dispose();
+      },
+    });
+  },
+  () => {
+    const tokenizer = sumChatTokenizer();
+    const template = new ChatTemplate(tokenizer);
+    const split = sumQuestionSplit();
+    const small = { train: split.train, validation: split.validation.slice(0, 32) };
+    return Promise.resolve({
+      lesson: 11,
+      name: "chat GPT, sums",
+      async train(steps, shards, onStep) {
+        setSeed(0);
+        const model = new GPT(sumChatConfig(tokenizer.vocabSize));
+        const settings = shortRun(SUM_CHAT_TRAINING, steps, shards);
+        await trainSumChat(model, template, small, settings, new Random(0), onStep);
+        model.dispose();
+      },
+    });
+  },
+  () => Promise.resolve(mobyRun(12, "modern GPT (RMSNorm, rotary, SwiGLU)", modernGPTConfig)),
+  async () => {
+    const pretrained = await readCheckpoint(new URL("../data/sotu_gpt.ckpt", import.meta.url));
+    const tokenizer = tokenizerFromJSON(pretrained.header.tokenizer);
+    const { train, val } = sotuTokens(tokenizer as ByteBpeTokenizer);
+    const valTokens = val.tokens.subarray(0, 20_000);
+    return {
+      lesson: 13,
+      name: "GPT pretraining, State of the Union",
+      async train(steps, shards, onStep) {
+        setSeed(0);
+        const model = new GPT(pretrained.header.config as unknown as GPTConfig);
+        const settings = shortRun(SOTU_GPT_TRAINING, steps, shards);
+        await trainLanguageModel(model, train.tokens, valTokens, settings, new Random(0), onStep);
+        model.dispose();
+      },
+    };
+  },
+  async () => {
+    const pretrained = await readCheckpoint(new URL("../data/sotu_gpt.ckpt", import.meta.url));
+    const data = spamData(tokenizerFromJSON(pretrained.header.tokenizer));
+    const examples = [...data.encoded.values()];
+    return {
+      lesson: 13,
+      name: "fine-tuning all weights, spam",
+      async train(steps, shards, onStep) {
+        const model = spamClassifier("full", pretrained);
+        const settings = shortRun(spamTraining("full", examples.length), steps, shards);
+        await fineTuneSpam(model, examples, settings, () => 0, onStep);
+        model.dispose();
+      },
+    };
+  },
+];
+
+/** ms per step of a run: the timed steps between 3 warm-up steps and the last (it validates). */
+async function msPerStep(run: LessonRun, shards: number): Promise<number> {
+  const times: number[] = [];
+  await run.train(timedSteps + 4, shards, () => void times.push(performance.now()));
+  return (times[times.length - 2] - times[2]) / (times.length - 4);
+}
+
+/** A kernel call: its name and time. */
+type KernelCall = { name: string; ms: number };
+
+/**
+ * The kernel calls of a run of `steps` steps on this thread (copied: `tf.profile` gives the same
+ * object every time).
+ */
+async function kernelCalls(run: LessonRun, steps: number): Promise<KernelCall[]> {
+  const info = await tf.profile(() => run.train(steps, 1, () => {}));
+  return info.kernels.map((k) => ({ name: k.name, ms: k.kernelTimeMs as number }));
+}
+
+/** The kernels of one step that take the most time: a run of 2 steps less a run of 1. */
+function printProfile(two: KernelCall[], one: KernelCall[]): void {
+  const byKernel = new Map<string, { calls: number; ms: number }>();
+  for (const [calls, sign] of [[two, 1], [one, -1]] as const) {
+    for (const k of calls) {
+      const entry = byKernel.get(k.name) ?? { calls: 0, ms: 0 };
+      entry.calls += sign;
+      entry.ms += sign * k.ms;
+      byKernel.set(k.name, entry);
+    }
+  }
+  const rows = [...byKernel].filter(([, e]) => e.calls > 0).sort((a, b) => b[1].ms - a[1].ms);
+  for (const [name, { calls, ms }] of rows.slice(0, 10)) {
+    console.log(
+      `      ${name.padEnd(24)} ${String(calls).padStart(5)} calls ${ms.toFixed(1).padStart(7)} ms`,
+    );
+  }
+}
+
+console.log(
+  `training steps (wasm; ${timedSteps} timed steps a row; kernel calls per step on one thread):`,
+);
+console.log(
+  `  ${"lesson".padEnd(44)} ${"1 thread".padStart(11)} ${"2 threads".padStart(11)} ${
+    "kernels".padStart(8)
+  }`,
+);
+for (const make of lessons) {
+  const run = await make();
+  if (only !== undefined && !only.includes(run.lesson)) continue;
+  const one = await kernelCalls(run, 1);
+  const three = await kernelCalls(run, 3);
+  const perStep = (three.length - one.length) / 2;
+  const [single, double] = [await msPerStep(run, 1), await msPerStep(run, 2)];
+  console.log(
+    `  ${`${run.lesson} · ${run.name}`.padEnd(44)} ${single.toFixed(1).padStart(8)} ms ${
+      double.toFixed(1).padStart(8)
+    } ms ${String(perStep).padStart(8)}`,
+  );
+  if (Deno.args.includes("--profile")) printProfile(await kernelCalls(run, 2), one);
+}
+
+/** PyTorch's step of lesson 7's model (`pytorch/moby_gpt.py`), where a Python with torch is found. */
+async function pytorchStep(): Promise<string> {
+  for (const python of ["/usr/bin/python3", "python3"]) {
+    try {
+      const { code, stdout } = await new Deno.Command(python, {
+        args: [
+          new URL("../pytorch/moby_gpt.py", import.meta.url).pathname,
+          "--steps",
+          String(timedSteps + 10),
+        ],
+        stdout: "piped",
+        stderr: "null",
+      }).output();
+      const text = new TextDecoder().decode(stdout);
+      const ms = text.match(/\(([\d.]+) ms\/step without the validation/);
+      if (code === 0 && ms) return `${ms[1]} ms/step (${python}, ${text.split(",")[0]})`;
+    } catch {
+      // this Python is not there: try the next
+    }
+  }
+  return "no Python with torch found (see pytorch/README.md)";
+}
+
+if (!Deno.args.includes("--no-pytorch")) {
+  console.log(`PyTorch, lesson 7's model (untied head), one thread: ${await pytorchStep()}`);
+}
+
+/** ms and GFLOP/s of `run`, over 20 calls after one. */
 function gflops(label: string, flops: number, run: () => tf.Tensor): string {
   tf.tidy(() => void run().dataSync());
   const repeats = 20;
   const started = performance.now();
   for (let i = 0; i < repeats; i++) tf.tidy(() => void run().dataSync());
   const ms = (performance.now() - started) / repeats;
-  return `${label.padEnd(34)} ${ms.toFixed(2).padStart(7)} ms  ${
+  return `  ${label.padEnd(34)} ${ms.toFixed(2).padStart(7)} ms  ${
     (flops / ms / 1e6).toFixed(1).padStart(6)
   } GFLOP/s`;
 }
 
-for (const backend of backends as ("wasm" | "cpu")[]) {
-  const ms = await timeTraining(
-    backend,
-    backend === "cpu" ? Math.max(3, Math.floor(steps / 6)) : steps,
-  );
-  console.log(`train step (${backend}): ${ms.toFixed(1)} ms/step`);
-}
-
-/** ms per training step of lesson 9's encoder-decoder at `dModel`, on length-bucketed batches of 128. */
-function timeG2P(dModel: number, timedSteps: number): number {
-  const data = g2pData();
-  setSeed(0);
-  const model = new EncoderDecoder({ ...g2pConfig(data), dModel });
-  const optimizer = new AdamW(model.parameters());
-  const batches = lengthBucketedBatches(data.train, 128, new Random(0));
-  const step = () => {
-    const batch = seq2seqBatch(batches.pop()!, data.phonemes);
-    trainStep(
-      () => model.loss(batch.source, batch.targetIn, batch.targetOut, 0.1),
-      optimizer,
-      { learningRate: 1e-3, clipNorm: 1 },
-    );
-    disposeSeq2SeqBatch(batch);
-  };
-  const ms = msPerStep(step, timedSteps);
-  optimizer.dispose();
-  model.dispose();
-  return ms;
-}
-
-await initCourse({ backend: "wasm" });
-for (const dModel of [128, 64]) {
+if (!Deno.args.includes("--no-products")) {
+  const [m, k, n] = [768, 128, 512];
+  const a = tf.randomNormal([m, k]), b = tf.randomNormal([k, n]);
+  const aT = tf.randomNormal([k, m]), bT = tf.randomNormal([n, k]);
+  const qb = tf.randomNormal([12, 4, 64, 32]), kb = tf.randomNormal([12, 4, 64, 32]);
+  const flops = 2 * m * k * n;
+  console.log("matrix products on wasm:");
+  console.log(gflops(`NN  [${m},${k}]·[${k},${n}]`, flops, () => tf.matMul(a, b)));
+  console.log(gflops(`NT  [${m},${k}]·[${n},${k}]ᵀ`, flops, () => tf.matMul(a, bT, false, true)));
+  console.log(gflops(`TN  [${k},${m}]ᵀ·[${k},${n}]`, flops, () => tf.matMul(aT, b, true, false)));
   console.log(
-    `g2p train step (wasm, d_model ${dModel}, batch 128): ${
-      timeG2P(dModel, steps).toFixed(1)
-    } ms/step`,
+    gflops(
+      "batched Q·Kᵀ [12,4,64,32]",
+      2 * 48 * 64 * 64 * 32,
+      () => tf.matMul(qb, kb, false, true),
+    ),
   );
+  tf.dispose([a, b, aT, bT, qb, kb]);
 }
-/**
- * Times a training loop's steps from its `onStep` reports, leaving out 3 warm-up steps and the
- * last (it validates).
- */
-function stepTimer(): { onStep: () => void; msPerStep: () => number } {
-  const times: number[] = [];
-  return {
-    onStep: () => void times.push(performance.now()),
-    msPerStep: () => (times[times.length - 2] - times[2]) / (times.length - 4),
-  };
-}
-
-const loopSettings = {
-  steps: steps + 4,
-  clipNorm: 1,
-  optimizer: {},
-  evalEvery: steps + 4,
-  evalBatches: 1,
-  shards: 2,
-};
-{
-  setSeed(1337);
-  const model = new GPT(benchConfig);
-  const timer = stepTimer();
-  await trainLanguageModel(
-    model,
-    tokens,
-    tokens.subarray(0, 2000),
-    {
-      ...loopSettings,
-      batchSize: 12,
-      schedule: { max: 1e-3, min: 1e-4, warmup: 2, total: steps + 4 },
-    },
-    new Random(0),
-    timer.onStep,
-  );
-  console.log(`train step (wasm, 2 threads): ${timer.msPerStep().toFixed(1)} ms/step`);
-  model.dispose();
-}
-{
-  const data = g2pData();
-  setSeed(0);
-  const model = new EncoderDecoder(g2pConfig(data));
-  const timer = stepTimer();
-  await trainSeq2Seq(
-    model,
-    data.train,
-    data.validation.slice(0, 128),
-    data.phonemes,
-    {
-      ...loopSettings,
-      batchSize: 128,
-      schedule: { max: 1e-3, min: 1e-4, warmup: 2, total: steps + 4 },
-      labelSmoothing: 0.1,
-    },
-    new Random(0),
-    timer.onStep,
-  );
-  console.log(
-    `g2p train step (wasm, d_model 64, batch 128, 2 threads): ${
-      timer.msPerStep().toFixed(1)
-    } ms/step`,
-  );
-  model.dispose();
-}
-
-const [m, k, n] = [768, 128, 512];
-const a = tf.randomNormal([m, k]), b = tf.randomNormal([k, n]);
-const aT = tf.randomNormal([k, m]), bT = tf.randomNormal([n, k]);
-const qb = tf.randomNormal([12, 4, 64, 32]), kb = tf.randomNormal([12, 4, 64, 32]);
-const flops = 2 * m * k * n;
-console.log("matrix products on wasm:");
-console.log(gflops(`NN  [${m},${k}]·[${k},${n}]`, flops, () => tf.matMul(a, b)));
-console.log(gflops(`NT  [${m},${k}]·[${n},${k}]ᵀ`, flops, () => tf.matMul(a, bT, false, true)));
-console.log(gflops(`TN  [${k},${m}]ᵀ·[${k},${n}]`, flops, () => tf.matMul(aT, b, true, false)));
-console.log(
-  gflops("batched Q·Kᵀ [12,4,64,32]", 2 * 48 * 64 * 64 * 32, () => tf.matMul(qb, kb, false, true)),
-);
-tf.dispose([a, b, aT, bT, qb, kb]);

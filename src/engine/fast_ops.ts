@@ -7,11 +7,14 @@
  *     fastLayerNorm(x, γ, β, ε) ?? layerNormFormula(x, γ, β, ε)
  *
  * Each kernel computes its value and what its gradient needs in one pass forward and one
- * backward; tests check both against the formulas and against finite differences.
+ * backward; tests check both against the formulas and against finite differences. Attention
+ * ({@link fastAttention}) gives its output and its weights: `undefined` or both.
  *
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import { ATTENTION_GRAD_KERNEL, ATTENTION_KERNEL, attentionKernelFits } from "./wasm/attention.ts";
+import { CROSS_ENTROPY_GRAD_KERNEL, CROSS_ENTROPY_KERNEL } from "./wasm/cross_entropy.ts";
 import { GELU_KERNEL } from "./wasm/gelu.ts";
 import {
   LAYER_NORM_GRAD_KERNEL,
@@ -121,4 +124,96 @@ export function fastRotary(x: tf.Tensor, cos: tf.Tensor, sin: tf.Tensor): tf.Ten
     };
   });
   return op(x);
+}
+
+/**
+ * `softmax(Q · Kᵀ / √d + mask) · V` and its weights by one kernel forward and one backward
+ * (`wasm/attention.ts`), or `undefined` where it cannot run: another backend, a head size that is
+ * not a multiple of 4 (or above 64), batches that differ between q, k and v, a mask that is not
+ * `(…, 1 or Tq, Tk)`. Shapes as `scaledDotProductAttention`'s; its mask checks come first.
+ *
+ * The kernel gives the output and the weights at once; each gets its gradient from a custom
+ * gradient of its own, both from the weights the forward pass kept: the output's (dq, dk, dv
+ * from dy, one kernel) and the weights' (dq, dk from their own gradient, the same kernel with
+ * dy = 0), used only when something differentiates through the weights. (One operation with
+ * both outputs would cost, in every training step, a tensor of zeros the size of the weights
+ * for the gradient they do not get.) The mask (1: may look, 0: may not) gets no gradient.
+ */
+export function fastAttention(
+  q: tf.Tensor,
+  k: tf.Tensor,
+  v: tf.Tensor,
+  mask?: tf.Tensor,
+): { output: tf.Tensor; weights: tf.Tensor } | undefined {
+  if (
+    !usable(ATTENTION_KERNEL, [q, k, v]) ||
+    !attentionKernelFits(q.shape, k.shape, v.shape, mask?.shape)
+  ) {
+    return undefined;
+  }
+  const scale = 1 / Math.sqrt(q.shape[q.rank - 1]);
+  return tf.tidy(() => {
+    const inputs: tf.NamedTensorMap = { q, k, v };
+    if (mask !== undefined) inputs.mask = mask.dtype === "float32" ? mask : mask.cast("float32");
+    const [output, weights] = tf.engine().runKernel(ATTENTION_KERNEL, inputs, {
+      scale,
+    }) as tf.Tensor[];
+    /** The gradient kernel on saved q, k, v and weights, for dy and the weights' own gradient. */
+    const backward = (saved: tf.Tensor[], dy: tf.Tensor, dWeights?: tf.Tensor) => {
+      const [qs, ks, vs, weightsSaved] = saved;
+      const given: tf.NamedTensorMap = { dy, q: qs, k: ks, v: vs, weights: weightsSaved };
+      if (dWeights !== undefined) given.dWeights = dWeights;
+      return tf.engine().runKernel(ATTENTION_GRAD_KERNEL, given, { scale }) as tf.Tensor[];
+    };
+    const withGradient = (
+      value: tf.Tensor,
+      gradient: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.Tensor[],
+    ) =>
+      tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+        (args[3] as tf.GradSaveFunc)([...(args.slice(0, 3) as tf.Tensor[]), weights]);
+        return { value: value.clone(), gradFunc: gradient };
+      })(q, k, v);
+    return {
+      output: withGradient(output, (dy, saved) => backward(saved, dy)),
+      weights: withGradient(
+        weights,
+        (dWeights, saved) => backward(saved, tf.zerosLike(output), dWeights),
+      ),
+    };
+  });
+}
+
+/**
+ * The mean cross-entropy of `targets` `(N)` (int32 ids, checked by the caller) under `logits`
+ * `(N, V)`, with label smoothing `smoothing` and rows whose target is `ignoreId` left out, by one
+ * kernel forward and one backward (`wasm/cross_entropy.ts`), or `undefined` where it cannot run.
+ * The forward pass keeps each row's log-sum-exp; the backward recomputes the softmax from it.
+ */
+export function fastCrossEntropy(
+  logits: tf.Tensor2D,
+  targets: tf.Tensor1D,
+  smoothing: number,
+  ignoreId?: number,
+): tf.Scalar | undefined {
+  if (!usable(CROSS_ENTROPY_KERNEL, [logits]) || targets.dtype !== "int32") return undefined;
+  const attrs = { smoothing, ignoring: ignoreId !== undefined, ignoreId: ignoreId ?? 0 };
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const x = args[0] as tf.Tensor;
+    const [loss, logSumExp] = tf.engine().runKernel(
+      CROSS_ENTROPY_KERNEL,
+      { logits: x, targets },
+      attrs,
+    ) as tf.Tensor[];
+    (args[1] as tf.GradSaveFunc)([x, logSumExp, targets]);
+    return {
+      value: loss,
+      gradFunc: (dy: tf.Tensor, [saved, lse, ids]: tf.Tensor[]) =>
+        tf.engine().runKernel(
+          CROSS_ENTROPY_GRAD_KERNEL,
+          { dy, logits: saved, targets: ids, logSumExp: lse },
+          attrs,
+        ) as tf.Tensor,
+    };
+  });
+  return op(logits) as tf.Scalar;
 }

@@ -8,6 +8,8 @@ import "@tensorflow/tfjs-backend-wasm";
 import { requireOneOf } from "../runtime/checks.ts";
 import { DEFAULT_SEED, setSeed } from "../runtime/random.ts";
 import { fastMatMulFused, registerFastMatMul } from "./wasm/matmul.ts";
+import { registerWasmAttention } from "./wasm/attention.ts";
+import { registerWasmCrossEntropy } from "./wasm/cross_entropy.ts";
 import { registerWasmGelu } from "./wasm/gelu.ts";
 import { registerWasmTrainingKernels } from "./wasm/training_kernels.ts";
 import { registerWasmNorms } from "./wasm/norms.ts";
@@ -56,8 +58,9 @@ export interface CourseRuntime {
  * - seeds the course-wide generator;
  * - registers the kernels that training needs and wasm lacks (`UnsortedSegmentSum`, the gradient
  *   of `tf.gather`) and faster versions of a few of wasm's (`wasm/training_kernels.ts`), GELU,
- *   LayerNorm, RMSNorm and rotary positions as one kernel forward and one backward each
- *   (`wasm/gelu.ts`, `wasm/norms.ts`, `wasm/rotary.ts`), and the course's matrix-product kernel
+ *   LayerNorm, RMSNorm, rotary positions, attention and cross-entropy as one kernel forward and
+ *   one backward each (`wasm/gelu.ts`, `wasm/norms.ts`, `wasm/rotary.ts`, `wasm/attention.ts`,
+ *   `wasm/cross_entropy.ts`), and the course's matrix-product kernel
  *   for wasm (`wasm/matmul.ts`; it says why if it cannot).
  *
  * Calling it again (a re-run notebook cell) is harmless: it re-seeds and re-selects the backend.
@@ -71,6 +74,8 @@ export async function initCourse(options: InitOptions = {}): Promise<CourseRunti
   registerWasmGelu();
   registerWasmNorms();
   registerWasmRotary();
+  registerWasmAttention();
+  registerWasmCrossEntropy();
   const fastMatMul = registerFastMatMul();
   if (!fastMatMulFused()) {
     console.warn(

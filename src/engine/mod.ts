@@ -4,12 +4,12 @@
  * `engine/`; the engine imports nothing of the core.
  *
  * - `init.ts`: {@link initCourse}, which picks the backend and registers the kernels;
- * - `fast_ops.ts`: LayerNorm, RMSNorm, GELU and rotary positions by one kernel each, or
- *   `undefined` (the core then uses its formula);
+ * - `fast_ops.ts`: attention, cross-entropy, LayerNorm, RMSNorm, GELU and rotary positions by
+ *   one kernel each, or `undefined` (the core then uses its formula);
  * - `tensor_numbers.ts`: a tensor's numbers read and written in place (the optimizer, the
  *   threads);
  * - `wasm/`: the WebAssembly kernels and the small assembler that writes them (matrix product,
- *   LayerNorm and RMSNorm, GELU, rotary positions, AdamW's update, the kernels wasm lacks for
+ *   attention, cross-entropy, LayerNorm and RMSNorm, GELU, rotary positions, AdamW's update, the kernels wasm lacks for
  *   training);
  * - `data_parallel.ts`, `gradient_worker.ts`, `replica.ts`: a step's gradients computed on N
  *   threads, for any model kind a registry lists.
@@ -17,7 +17,14 @@
  * @module
  */
 export { type BackendName, type CourseRuntime, initCourse, type InitOptions } from "./init.ts";
-export { fastGelu, fastLayerNorm, fastRmsNorm, fastRotary } from "./fast_ops.ts";
+export {
+  fastAttention,
+  fastCrossEntropy,
+  fastGelu,
+  fastLayerNorm,
+  fastRmsNorm,
+  fastRotary,
+} from "./fast_ops.ts";
 export { readNumbers, writeNumbers } from "./tensor_numbers.ts";
 export { AdamWKernel, type AdamWStep } from "./wasm/adamw.ts";
 export { type BatchGradients, DataParallel, MAX_SHARDS } from "./data_parallel.ts";

@@ -12,9 +12,14 @@
  * that may see no key at all would get uniform weights; causal and padding masks never do that
  * to a real token.)
  *
+ * {@link attentionFormula} is the formula in tensor operations, and the reference; on the wasm
+ * backend the engine computes the same attention by one kernel forward and one backward
+ * (`fastAttention`), within float32 rounding of it.
+ *
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import { fastAttention } from "../engine/mod.ts";
 import {
   requireIds,
   requireInteger,
@@ -61,7 +66,22 @@ export function scaledDotProductAttention(
   }
   const scoresShape = [...q.shape.slice(0, -1), k.shape[k.rank - 2]];
   if (mask !== undefined) checkMask(mask, scoresShape);
+  return fastAttention(q, k, v, mask) ?? attentionFormula(q, k, v, mask);
+}
+
+/**
+ * The formula itself, in tensor operations, without the checks: what
+ * {@link scaledDotProductAttention} computes where the engine's kernel cannot run, and the
+ * reference the kernel is tested against.
+ */
+export function attentionFormula(
+  q: tf.Tensor,
+  k: tf.Tensor,
+  v: tf.Tensor,
+  mask?: tf.Tensor,
+): AttentionResult {
   return tf.tidy(() => {
+    const dk = q.shape[q.rank - 1];
     let scores = tf.matMul(q, k, false, true).div(Math.sqrt(dk)); // (..., Tq, Tk)
     if (mask !== undefined) {
       // 1 → +0, 0 → −1e9: a hidden key's score is so low that its softmax weight is exactly 0.

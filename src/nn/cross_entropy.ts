@@ -5,9 +5,14 @@
  * −log p(target). Averaged over positions. A model that guesses uniformly over V tokens scores
  * ln V; a perfect one scores 0.
  *
+ * {@link crossEntropyFormula} is the formula in tensor operations, and the reference; on the wasm
+ * backend the engine computes the same loss by one kernel forward and one backward
+ * (`fastCrossEntropy`), within float32 rounding of it.
+ *
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import { fastCrossEntropy } from "../engine/mod.ts";
 import { requireIds, requireInRange, requireInteger } from "../runtime/checks.ts";
 
 /** Options of {@link crossEntropy}. */
@@ -47,15 +52,33 @@ export function crossEntropy(
   }
   requireIds("target", targets.dataSync(), V, options.ignoreId);
   return tf.tidy(() => {
-    const flatLogits = logits.reshape([-1, V]);
-    const flatTargets = targets.reshape([-1]);
-    const logProbs = tf.logSoftmax(flatLogits); // (N, V)
-    let perPosition = logProbs.mul(tf.oneHot(flatTargets, V)).sum(-1); // (N): log p(target)
+    const flatLogits = logits.reshape([-1, V]) as tf.Tensor2D;
+    const flatTargets = targets.reshape([-1]) as tf.Tensor1D;
+    return fastCrossEntropy(flatLogits, flatTargets, smoothing, options.ignoreId) ??
+      crossEntropyFormula(flatLogits, flatTargets, options);
+  });
+}
+
+/**
+ * The formula of {@link crossEntropy} in tensor operations, on logits `(N, V)` and targets `(N)`,
+ * without the checks: what it computes where the engine's kernel cannot run, and the reference
+ * the kernel is tested against.
+ */
+export function crossEntropyFormula(
+  logits: tf.Tensor2D,
+  targets: tf.Tensor1D,
+  options: CrossEntropyOptions = {},
+): tf.Scalar {
+  const smoothing = options.labelSmoothing ?? 0;
+  return tf.tidy(() => {
+    const V = logits.shape[1];
+    const logProbs = tf.logSoftmax(logits); // (N, V)
+    let perPosition = logProbs.mul(tf.oneHot(targets, V)).sum(-1); // (N): log p(target)
     if (smoothing > 0) {
       perPosition = perPosition.mul(1 - smoothing).add(logProbs.mean(-1).mul(smoothing));
     }
     if (options.ignoreId === undefined) return perPosition.mean().neg() as tf.Scalar;
-    const keep = flatTargets.notEqual(tf.scalar(options.ignoreId, "int32")).cast("float32");
+    const keep = targets.notEqual(tf.scalar(options.ignoreId, "int32")).cast("float32");
     return perPosition.mul(keep).sum().div(keep.sum().maximum(1)).neg() as tf.Scalar;
   });
 }

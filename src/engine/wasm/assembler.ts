@@ -201,6 +201,10 @@ export class FunctionBody {
   i32x4Const(value: number): this {
     return this.simd(0x0c, ...new Uint8Array(new Int32Array(4).fill(value).buffer));
   }
+  /** `v128.any_true`: 1 if any bit of the vector is set, else 0 (an i32). */
+  v128AnyTrue(): this {
+    return this.simd(0x53);
+  }
   /** `f32x4.splat`: one f32 into all four lanes. */
   f32x4Splat(): this {
     return this.simd(0x13);
@@ -280,6 +284,14 @@ export class FunctionBody {
   f32Sqrt(): this {
     return this.op(0x91);
   }
+  /** `f32.max` */
+  f32Max(): this {
+    return this.op(0x97);
+  }
+  /** `f32.ne`: 1 where the two floats differ, else 0 (an i32). */
+  f32Ne(): this {
+    return this.op(0x5c);
+  }
   /** `f32.convert_i32_s`: an integer as a float. */
   f32ConvertI32S(): this {
     return this.op(0xb2);
@@ -296,6 +308,12 @@ export class FunctionBody {
   f32Store(offset = 0): this {
     return this.op(0x38, 2, ...unsignedLeb(offset));
   }
+}
+
+/** Push onto `f`'s stack the f32 sum of the four lanes of the v128 in local `x`. */
+export function emitLaneSum(f: FunctionBody, x: number): void {
+  f.get(x).f32x4ExtractLane(0).get(x).f32x4ExtractLane(1).f32Add();
+  f.get(x).f32x4ExtractLane(2).get(x).f32x4ExtractLane(3).f32Add().f32Add();
 }
 
 /** A function of a module, exported under `name`. */

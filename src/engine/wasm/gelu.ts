@@ -19,11 +19,9 @@
  *
  *     erfc(z) ≈ t·(a₁ + t·(a₂ + t·(a₃ + t·(a₄ + t·a₅)))) · exp(−z²),    exp(−z²) = exp(−x²/2)
  *
- * and Φ(x) = 1 − erfc(z)/2 for x ≥ 0, erfc(z)/2 for x < 0. The exponential is computed as in
- * Cephes' `expf`: w = n·ln 2 + r with n an integer and
- * |r| ≤ ½ ln 2, exp(r) by a polynomial, 2ⁿ by writing n into the exponent bits. (w is held above
- * −80, where exp(w) is still a normal float; below it GELU and its gradient are 0 to within
- * 10⁻³⁴.) The results differ from the tensor formula by a few float32 roundings; the tests
+ * and Φ(x) = 1 − erfc(z)/2 for x ≥ 0, erfc(z)/2 for x < 0. The exponential is `exp.ts`'s, of
+ * −x²/2 held at or above its floor of −80 (further out, GELU and its gradient are 0 to within
+ * 10⁻³⁴). The results differ from the tensor formula by a few float32 roundings; the tests
  * bound them against float64.
  *
  * @module
@@ -31,6 +29,7 @@
 import * as tf from "@tensorflow/tfjs";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 import { FunctionBody, instantiate } from "./assembler.ts";
+import { type Constant, emitExp, EXP_CONSTANTS, EXP_FLOOR, holdConstants } from "./exp.ts";
 import { heapAddress, heapIndex, heapMemory, perHeap, registerHeapKernels } from "./heap.ts";
 
 /** The name of the GELU kernel (input `x`; outputs GELU(x) and GELU′(x)). */
@@ -39,38 +38,13 @@ export const GELU_KERNEL = "CourseGelu";
 /** Abramowitz and Stegun 7.1.26: p and a₁ … a₅. */
 const P = 0.3275911;
 const A = [0.254829592, -0.284496736, 1.421413741, -1.453152027, 1.061405429];
-/** Cephes `expf`: ln 2 in two parts (n·ln 2 exact in float32 for the first), and exp's polynomial. */
-const LN2_HIGH = 0.693359375;
-const LN2_LOW = -2.12194440e-4;
-const EXP_POLYNOMIAL = [
-  1.9875691500e-4,
-  1.3981999507e-3,
-  8.3334519073e-3,
-  4.1665795894e-2,
-  1.6666665459e-1,
-  5.0000001201e-1,
-];
-/** exp(w) is computed for w ≥ this. */
-const EXP_FLOOR = -80;
-
 /** The pass compiled against one heap; addresses in bytes, the count in 4-number vectors. */
 type GeluPass = (x: number, y: number, slope: number, vectors: number) => void;
-
-/** Adding this to a float of magnitude below 2²² rounds it to an integer held in the low bits. */
-const ROUNDER = 1.5 * 2 ** 23;
-/** The rounder's bits less the exponent bias: bits(w + rounder) − this = n + 127. */
-const ROUNDER_BITS_LESS_BIAS = 0x4b400000 - 127;
 
 /** The constants of the passes, each held in a local from the start. */
 const CONSTANTS = [
   -0.5,
-  EXP_FLOOR,
-  Math.LOG2E,
-  ROUNDER,
-  LN2_HIGH,
-  LN2_LOW,
-  ...EXP_POLYNOMIAL,
-  1,
+  ...EXP_CONSTANTS,
   P * Math.SQRT1_2,
   ...A,
   0.5,
@@ -85,29 +59,13 @@ type Locals = Record<"x" | "e" | "phi" | "w" | "n" | "r" | "t", number>;
  * Emit, for the vector in local `x`: local `e` ← exp(−x²/2) and local `phi` ← Φ(x). `c(value)`
  * pushes a constant.
  */
-function emitPhi(f: FunctionBody, v: Locals, c: (value: number) => FunctionBody): void {
+function emitPhi(f: FunctionBody, v: Locals, c: Constant): void {
   // w = max(−x²/2, floor) = n·ln 2 + r with n the nearest integer to w / ln 2
   f.get(v.x).get(v.x).f32x4Mul();
   c(-0.5).f32x4Mul();
   c(EXP_FLOOR).f32x4Pmax().set(v.w);
-  f.get(v.w);
-  c(Math.LOG2E).f32x4Mul();
-  c(ROUNDER).f32x4Add().tee(v.t); // n's bits in the low mantissa: kept for 2ⁿ
-  c(ROUNDER).f32x4Sub().set(v.n);
-  f.get(v.w).get(v.n);
-  c(LN2_HIGH).f32x4Mul().f32x4Sub().get(v.n);
-  c(LN2_LOW).f32x4Mul().f32x4Sub().set(v.r);
-  // exp(r) ≈ 1 + r + r²·(…((p₀·r + p₁)·r + p₂)…)
-  c(EXP_POLYNOMIAL[0]);
-  for (const coefficient of EXP_POLYNOMIAL.slice(1)) {
-    f.get(v.r).f32x4Mul();
-    c(coefficient).f32x4Add();
-  }
-  f.get(v.r).get(v.r).f32x4Mul().f32x4Mul().get(v.r).f32x4Add();
-  c(1).f32x4Add();
-  // · 2ⁿ: the float whose exponent bits hold n + 127
-  f.get(v.t).i32x4Const(ROUNDER_BITS_LESS_BIAS).i32x4Sub().i32Const(23).i32x4Shl();
-  f.f32x4Mul().set(v.e);
+  emitExp(f, v, c);
+  f.set(v.e);
   // t = 1 / (1 + p·|x|/√2);  h = erfc(|x|/√2) / 2 = t·(a₁ + t·(… + t·a₅)) · e / 2
   c(1);
   c(1).get(v.x).f32x4Abs();
@@ -139,18 +97,7 @@ function passBody(): FunctionBody {
     r: f.local("v128"),
     t: f.local("v128"),
   };
-  // Constants in locals, set once: a v128.const in the loop would be rebuilt on every use.
-  const held = new Map<number, number>();
-  for (const value of CONSTANTS) {
-    if (held.has(value)) continue;
-    held.set(value, f.local("v128"));
-    f.f32x4Const(value).set(held.get(value)!);
-  }
-  const c = (value: number) => {
-    const local = held.get(value);
-    if (local === undefined) throw new Error(`GELU kernel: constant ${value} is not declared`);
-    return f.get(local);
-  };
+  const c = holdConstants(f, CONSTANTS);
   const at = (address: number) => f.get(address).get(offset).i32Add();
   f.i32Const(0).set(offset);
   f.get(count).i32Const(16).i32Mul().set(end);

@@ -251,7 +251,7 @@ function swapLastTwo(t: tf.TensorInfo, backend: BackendWasm, gemm: Gemm): tf.Ten
  * operand with batch shape `batch` that it reads (axes of size 1 repeat, aligned from the right);
  * `undefined` when the operand's batch is the output's, so that matrix i reads its own matrix i.
  */
-function batchIndices(outBatch: number[], batch: number[]): number[] | undefined {
+export function batchIndices(outBatch: number[], batch: number[]): number[] | undefined {
   if (tf.util.arraysEqual(outBatch, batch)) return undefined;
   const count = tf.util.sizeFromShape(outBatch);
   const offset = outBatch.length - batch.length;
