@@ -31,6 +31,7 @@ export {
   type BatchGradients,
   type CourseRuntime,
   DataParallel,
+  fusedKernelsInUse,
   type HostBatch,
   type HostMatrix,
   initCourse,
@@ -42,6 +43,7 @@ export {
   type TensorBatch,
   toHost,
   toTensors,
+  useFusedKernels,
 } from "./engine/mod.ts";
 
 // core: display, data, tokenizers

@@ -1,7 +1,8 @@
 /**
  * `deno task bench:train`: the training speed of each training lesson's model, by its own recipe
  * (model, batch, optimizer, loss), on one thread and on two (each step's batch split over two
- * threads, as the recipes train), with the kernel calls a step makes; then PyTorch's step of
+ * threads, as the recipes train), with the kernel calls a step makes, each with attention and
+ * cross-entropy by their formulas (as the shipped checkpoints were trained) and by their kernels; then PyTorch's step of
  * lesson 7's model where a Python with torch is found, and GFLOP/s of the matrix products.
  *
  * The lessons: 7 (character GPT on Moby Dick), 9 (spelling → pronunciation encoder-decoder), 10
@@ -56,6 +57,7 @@ import {
   trainMlm,
   trainSeq2Seq,
   trainSumChat,
+  useFusedKernels,
   withSteps,
 } from "../src/mod.ts";
 import { option } from "./training_run.ts";
@@ -231,26 +233,34 @@ function printProfile(two: KernelCall[], one: KernelCall[]): void {
 }
 
 console.log(
-  `training steps (wasm; ${timedSteps} timed steps a row; kernel calls per step on one thread):`,
+  `training steps (wasm; ${timedSteps} timed steps a row; kernel calls per step on one thread), ` +
+    `with attention and cross-entropy by their formulas (as the shipped checkpoints were trained) ` +
+    `and by their kernels (initCourse({ fusedKernels: true })):`,
 );
 console.log(
-  `  ${"lesson".padEnd(44)} ${"1 thread".padStart(11)} ${"2 threads".padStart(11)} ${
-    "kernels".padStart(8)
-  }`,
+  `  ${"lesson".padEnd(44)} ${"way".padEnd(9)} ${"1 thread".padStart(11)} ${
+    "2 threads".padStart(11)
+  } ${"kernels".padStart(8)}`,
 );
 for (const make of lessons) {
   const run = await make();
   if (only !== undefined && !only.includes(run.lesson)) continue;
-  const one = await kernelCalls(run, 1);
-  const three = await kernelCalls(run, 3);
-  const perStep = (three.length - one.length) / 2;
-  const [single, double] = [await msPerStep(run, 1), await msPerStep(run, 2)];
-  console.log(
-    `  ${`${run.lesson} · ${run.name}`.padEnd(44)} ${single.toFixed(1).padStart(8)} ms ${
-      double.toFixed(1).padStart(8)
-    } ms ${String(perStep).padStart(8)}`,
-  );
-  if (Deno.args.includes("--profile")) printProfile(await kernelCalls(run, 2), one);
+  for (const fused of [false, true]) {
+    useFusedKernels(fused);
+    const one = await kernelCalls(run, 1);
+    const three = await kernelCalls(run, 3);
+    const perStep = (three.length - one.length) / 2;
+    const [single, double] = [await msPerStep(run, 1), await msPerStep(run, 2)];
+    console.log(
+      `  ${fused ? "" : `${run.lesson} · ${run.name}`.padEnd(44)}${fused ? " ".repeat(44) : ""} ${
+        (fused ? "kernels" : "formulas").padEnd(9)
+      } ${single.toFixed(1).padStart(8)} ms ${double.toFixed(1).padStart(8)} ms ${
+        String(perStep).padStart(8)
+      }`,
+    );
+    if (Deno.args.includes("--profile")) printProfile(await kernelCalls(run, 2), one);
+  }
+  useFusedKernels(false);
 }
 
 /** PyTorch's step of lesson 7's model (`pytorch/moby_gpt.py`), where a Python with torch is found. */

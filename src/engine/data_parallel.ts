@@ -26,6 +26,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { requirePositiveInteger } from "../runtime/checks.ts";
 import { rng } from "../runtime/random.ts";
+import { fusedKernelsInUse } from "./fast_ops.ts";
 import { readNumbers, writeNumbers } from "./tensor_numbers.ts";
 import {
   type HostBatch,
@@ -66,10 +67,17 @@ export const FAILED = 2;
 /**
  * A message from this thread to a worker. `init`'s `seed` re-seeds the worker's course-wide
  * generator once its replica is built, so that what a shard draws (dropout masks) differs from
- * this thread's draws and from the other workers'.
+ * this thread's draws and from the other workers'; `fusedKernels` is this thread's setting.
  */
 export type ToWorker =
-  | { type: "init"; job: ReplicaJob; names: string[]; slots: SharedSlots; seed: number }
+  | {
+    type: "init";
+    job: ReplicaJob;
+    names: string[];
+    slots: SharedSlots;
+    seed: number;
+    fusedKernels: boolean;
+  }
   | { type: "gradients"; batch: HostBatch; weightsVersion: number };
 
 /** A message from a worker to this thread. */
@@ -255,6 +263,7 @@ export class DataParallel {
           names: parallel.#names,
           slots,
           seed: workerSeed(i),
+          fusedKernels: fusedKernelsInUse(),
         }));
       }
       await Promise.all(ready);

@@ -10,6 +10,11 @@
  * backward; tests check both against the formulas and against finite differences. Attention
  * ({@link fastAttention}) gives its output and its weights: `undefined` or both.
  *
+ * Attention and cross-entropy take their kernels only when {@link useFusedKernels} says so
+ * (`initCourse({ fusedKernels: true })`; off by default): the shipped checkpoints, and the
+ * lessons' checks that a full run reproduces them, were made with the formulas, and a training
+ * run's numbers depend on the order of every sum.
+ *
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
@@ -23,6 +28,24 @@ import {
   RMS_NORM_KERNEL,
 } from "./wasm/norms.ts";
 import { ROTARY_KERNEL, rotaryKernelFits } from "./wasm/rotary.ts";
+
+/** Whether attention and cross-entropy run by their kernels. */
+let fused = false;
+
+/**
+ * Let attention and cross-entropy run by their kernels (`true`) or by their formulas (`false`,
+ * the default); returns the setting before.
+ */
+export function useFusedKernels(on: boolean): boolean {
+  const before = fused;
+  fused = on;
+  return before;
+}
+
+/** Whether attention and cross-entropy run by their kernels where they can. */
+export function fusedKernelsInUse(): boolean {
+  return fused;
+}
 
 /** Whether `kernel` is registered for the current backend and every input is float32. */
 function usable(kernel: string, inputs: readonly tf.Tensor[]): boolean {
@@ -128,7 +151,8 @@ export function fastRotary(x: tf.Tensor, cos: tf.Tensor, sin: tf.Tensor): tf.Ten
 
 /**
  * `softmax(Q · Kᵀ / √d + mask) · V` and its weights by one kernel forward and one backward
- * (`wasm/attention.ts`), or `undefined` where it cannot run: another backend, a head size that is
+ * (`wasm/attention.ts`), or `undefined` where it cannot run or is not in use
+ * ({@link useFusedKernels}): another backend, a head size that is
  * not a multiple of 4 (or above 64), batches that differ between q, k and v, a mask that is not
  * `(…, 1 or Tq, Tk)`. Shapes as `scaledDotProductAttention`'s; its mask checks come first.
  *
@@ -146,7 +170,7 @@ export function fastAttention(
   mask?: tf.Tensor,
 ): { output: tf.Tensor; weights: tf.Tensor } | undefined {
   if (
-    !usable(ATTENTION_KERNEL, [q, k, v]) ||
+    !fused || !usable(ATTENTION_KERNEL, [q, k, v]) ||
     !attentionKernelFits(q.shape, k.shape, v.shape, mask?.shape)
   ) {
     return undefined;
@@ -186,7 +210,8 @@ export function fastAttention(
 /**
  * The mean cross-entropy of `targets` `(N)` (int32 ids, checked by the caller) under `logits`
  * `(N, V)`, with label smoothing `smoothing` and rows whose target is `ignoreId` left out, by one
- * kernel forward and one backward (`wasm/cross_entropy.ts`), or `undefined` where it cannot run.
+ * kernel forward and one backward (`wasm/cross_entropy.ts`), or `undefined` where it cannot run
+ * or is not in use ({@link useFusedKernels}).
  * The forward pass keeps each row's log-sum-exp; the backward recomputes the softmax from it.
  */
 export function fastCrossEntropy(
@@ -195,7 +220,9 @@ export function fastCrossEntropy(
   smoothing: number,
   ignoreId?: number,
 ): tf.Scalar | undefined {
-  if (!usable(CROSS_ENTROPY_KERNEL, [logits]) || targets.dtype !== "int32") return undefined;
+  if (!fused || !usable(CROSS_ENTROPY_KERNEL, [logits]) || targets.dtype !== "int32") {
+    return undefined;
+  }
   const attrs = { smoothing, ignoring: ignoreId !== undefined, ignoreId: ignoreId ?? 0 };
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const x = args[0] as tf.Tensor;

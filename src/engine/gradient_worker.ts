@@ -47,7 +47,7 @@ function signal(state: Int32Array, value: number): void {
 
 async function handle(message: ToWorker): Promise<void> {
   if (message.type === "init") {
-    await initCourse();
+    await initCourse({ fusedKernels: message.fusedKernels });
     const { job } = message;
     const kind = await loadKind(job);
     const model = kind.build(job.config);

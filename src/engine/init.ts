@@ -8,6 +8,7 @@ import "@tensorflow/tfjs-backend-wasm";
 import { requireOneOf } from "../runtime/checks.ts";
 import { DEFAULT_SEED, setSeed } from "../runtime/random.ts";
 import { fastMatMulFused, registerFastMatMul } from "./wasm/matmul.ts";
+import { useFusedKernels } from "./fast_ops.ts";
 import { registerWasmAttention } from "./wasm/attention.ts";
 import { registerWasmCrossEntropy } from "./wasm/cross_entropy.ts";
 import { registerWasmGelu } from "./wasm/gelu.ts";
@@ -24,6 +25,11 @@ export interface InitOptions {
   backend?: BackendName;
   /** Seed of the course-wide generator (see `random.ts`); default {@link DEFAULT_SEED}. */
   seed?: number;
+  /**
+   * Attention and cross-entropy by one kernel each way (`fast_ops.ts`, `useFusedKernels`)
+   * instead of their formulas; default false, as the shipped checkpoints were trained.
+   */
+  fusedKernels?: boolean;
 }
 
 /** What {@link initCourse} set up. */
@@ -60,7 +66,8 @@ export interface CourseRuntime {
  *   of `tf.gather`) and faster versions of a few of wasm's (`wasm/training_kernels.ts`), GELU,
  *   LayerNorm, RMSNorm, rotary positions, attention and cross-entropy as one kernel forward and
  *   one backward each (`wasm/gelu.ts`, `wasm/norms.ts`, `wasm/rotary.ts`, `wasm/attention.ts`,
- *   `wasm/cross_entropy.ts`), and the course's matrix-product kernel
+ *   `wasm/cross_entropy.ts`; attention's and cross-entropy's are used with
+ *   `options.fusedKernels`), and the course's matrix-product kernel
  *   for wasm (`wasm/matmul.ts`; it says why if it cannot).
  *
  * Calling it again (a re-run notebook cell) is harmless: it re-seeds and re-selects the backend.
@@ -76,6 +83,7 @@ export async function initCourse(options: InitOptions = {}): Promise<CourseRunti
   registerWasmRotary();
   registerWasmAttention();
   registerWasmCrossEntropy();
+  useFusedKernels(options.fusedKernels ?? false);
   const fastMatMul = registerFastMatMul();
   if (!fastMatMulFused()) {
     console.warn(

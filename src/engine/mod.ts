@@ -24,6 +24,8 @@ export {
   fastLayerNorm,
   fastRmsNorm,
   fastRotary,
+  fusedKernelsInUse,
+  useFusedKernels,
 } from "./fast_ops.ts";
 export { readNumbers, writeNumbers } from "./tensor_numbers.ts";
 export { AdamWKernel, type AdamWStep } from "./wasm/adamw.ts";

@@ -13,8 +13,8 @@
  * to a real token.)
  *
  * {@link attentionFormula} is the formula in tensor operations, and the reference; on the wasm
- * backend the engine computes the same attention by one kernel forward and one backward
- * (`fastAttention`), within float32 rounding of it.
+ * backend, with `initCourse({ fusedKernels: true })`, the engine computes the same attention by
+ * one kernel forward and one backward (`fastAttention`), within float32 rounding of it.
  *
  * @module
  */

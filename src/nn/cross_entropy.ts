@@ -6,8 +6,8 @@
  * ln V; a perfect one scores 0.
  *
  * {@link crossEntropyFormula} is the formula in tensor operations, and the reference; on the wasm
- * backend the engine computes the same loss by one kernel forward and one backward
- * (`fastCrossEntropy`), within float32 rounding of it.
+ * backend, with `initCourse({ fusedKernels: true })`, the engine computes the same loss by one
+ * kernel forward and one backward (`fastCrossEntropy`), within float32 rounding of it.
  *
  * @module
  */
