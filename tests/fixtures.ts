@@ -1,11 +1,17 @@
 /**
  * Fixtures that several test files share: seeded random tensors, small model configurations,
- * host matrices of ids, and the lines of a package's data file.
+ * host matrices of ids, the lines of a package's data file, and a test run with the fused kernels.
  *
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { type EncoderDecoderConfig, type GPT, type GPTConfig, rng } from "../src/mod.ts";
+import {
+  type EncoderDecoderConfig,
+  type GPT,
+  type GPTConfig,
+  rng,
+  useFusedKernels,
+} from "../src/mod.ts";
 
 /** A tensor of `shape` drawn from the standard normal distribution, seeded through `rng`. */
 export const random = (shape: number[]) => tf.randomNormal(shape, 0, 1, "float32", rng.tfSeed());
@@ -70,4 +76,19 @@ export function cachedLogits(
   const keyShape = cache.layers[0].keys!.shape;
   cache.clear();
   return { logits: tf.concat(steps, 1) as tf.Tensor3D, keyShape };
+}
+
+/**
+ * A test body run with attention and cross-entropy by their kernels (off by default: the shipped
+ * checkpoints were trained by the formulas), the setting restored after.
+ */
+export function withFusedKernels(body: () => void | Promise<void>): () => Promise<void> {
+  return async () => {
+    const before = useFusedKernels(true);
+    try {
+      await body();
+    } finally {
+      useFusedKernels(before);
+    }
+  };
 }

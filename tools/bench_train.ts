@@ -263,8 +263,11 @@ for (const make of lessons) {
   useFusedKernels(false);
 }
 
-/** PyTorch's step of lesson 7's model (`pytorch/moby_gpt.py`), where a Python with torch is found. */
-async function pytorchStep(): Promise<string> {
+/**
+ * PyTorch's step of lesson 7's model (`pytorch/moby_gpt.py`) on `threads` threads, where a Python
+ * with torch is found.
+ */
+async function pytorchStep(threads: number): Promise<string> {
   for (const python of ["/usr/bin/python3", "python3"]) {
     try {
       const { code, stdout } = await new Deno.Command(python, {
@@ -272,6 +275,8 @@ async function pytorchStep(): Promise<string> {
           new URL("../pytorch/moby_gpt.py", import.meta.url).pathname,
           "--steps",
           String(timedSteps + 10),
+          "--threads",
+          String(threads),
         ],
         stdout: "piped",
         stderr: "null",
@@ -287,7 +292,13 @@ async function pytorchStep(): Promise<string> {
 }
 
 if (!Deno.args.includes("--no-pytorch")) {
-  console.log(`PyTorch, lesson 7's model (untied head), one thread: ${await pytorchStep()}`);
+  for (const threads of [1, 2]) {
+    console.log(
+      `PyTorch, lesson 7's model (untied head), ${threads} thread(s): ${await pytorchStep(
+        threads,
+      )}`,
+    );
+  }
 }
 
 /** ms and GFLOP/s of `run`, over 20 calls after one. */

@@ -10,25 +10,10 @@ import {
   setSeed,
   useFusedKernels,
 } from "../../../src/mod.ts";
-import { random } from "../../fixtures.ts";
+import { random, withFusedKernels } from "../../fixtures.ts";
 import { gradCheck } from "../../gradcheck.ts";
 
 await initCourse();
-
-/**
- * A test run with attention and cross-entropy by their kernels (off by default: the shipped
- * checkpoints were trained by the formulas), the setting restored after.
- */
-function fused(body: () => void | Promise<void>): () => Promise<void> {
-  return async () => {
-    const before = useFusedKernels(true);
-    try {
-      await body();
-    } finally {
-      useFusedKernels(before);
-    }
-  };
-}
 
 /** How many times the attention kernel ran in `f`; `f`'s tensors are freed. */
 async function kernelRuns(f: () => void): Promise<number> {
@@ -60,7 +45,7 @@ function everything(
 
 Deno.test(
   "the attention kernel equals the formula, forward and backward, for every mask the course uses",
-  fused(async () => {
+  withFusedKernels(async () => {
     setSeed(31);
     const before = tf.memory().numTensors;
     // (q, k, v, mask): keys not a multiple of 4; causal; lesson 7's heads; a padding mask
@@ -110,7 +95,7 @@ Deno.test(
 
 Deno.test(
   "the attention kernel's gradients agree with finite differences",
-  fused(() => {
+  withFusedKernels(() => {
     setSeed(32);
     const [q, k, v] = [random([1, 2, 5, 4]), random([1, 2, 6, 4]), random([1, 2, 6, 4])];
     const mask = tf.tensor([[1, 1, 0, 1, 1, 0]]).reshape([1, 1, 1, 6]);
@@ -131,7 +116,7 @@ Deno.test(
 
 Deno.test(
   "attention falls back to the formula where the kernel cannot run, and hidden keys weigh exactly 0",
-  fused(async () => {
+  withFusedKernels(async () => {
     const before = tf.memory().numTensors;
     // head size 3 (not a multiple of 4), 68 (above 64), keys batched differently from queries
     for (
@@ -164,7 +149,7 @@ Deno.test(
 
 Deno.test(
   "multi-head and grouped-query attention train through the kernel with memory flat",
-  fused(async () => {
+  withFusedKernels(async () => {
     setSeed(33);
     const layer = new MultiHeadAttention(32, 4, { numKVHeads: 2 });
     const x = random([2, 7, 32]);
@@ -189,7 +174,7 @@ Deno.test(
 
 Deno.test(
   "the attention kernel refuses shapes it cannot take, naming them",
-  fused(() => {
+  withFusedKernels(() => {
     tf.tidy(() => {
       const run = (q: number[], k: number[], v: number[]) => () =>
         tf.engine().runKernel("CourseAttention", {

@@ -1,30 +1,9 @@
 import * as tf from "@tensorflow/tfjs";
 import { assert, assertEquals } from "../../assert.ts";
-import {
-  crossEntropy,
-  crossEntropyFormula,
-  initCourse,
-  setSeed,
-  useFusedKernels,
-} from "../../../src/mod.ts";
-import { random } from "../../fixtures.ts";
+import { crossEntropy, crossEntropyFormula, initCourse, setSeed } from "../../../src/mod.ts";
+import { random, withFusedKernels } from "../../fixtures.ts";
 
 await initCourse();
-
-/**
- * A test run with attention and cross-entropy by their kernels (off by default: the shipped
- * checkpoints were trained by the formulas), the setting restored after.
- */
-function fused(body: () => void | Promise<void>): () => Promise<void> {
-  return async () => {
-    const before = useFusedKernels(true);
-    try {
-      await body();
-    } finally {
-      useFusedKernels(before);
-    }
-  };
-}
 
 /** The loss and its gradient in float64, from the definition. */
 function reference(
@@ -54,7 +33,7 @@ function reference(
 
 Deno.test(
   "the cross-entropy kernel agrees with float64 and with the formula, loss and gradient",
-  fused(async () => {
+  withFusedKernels(async () => {
     setSeed(41);
     const before = tf.memory().numTensors;
     // (rows, vocabulary, smoothing, ignored id): vocabularies with every remainder mod 4, the
@@ -112,7 +91,7 @@ Deno.test(
 
 Deno.test(
   "the cross-entropy kernel: every target ignored gives 0 and no gradient; (…, V) logits are flattened",
-  fused(() => {
+  withFusedKernels(() => {
     tf.tidy(() => {
       const x = random([3, 5]);
       const targets = tf.tensor1d([2, 2, 2], "int32");
