@@ -201,7 +201,7 @@ export function fastAttention(
       output: withGradient(output, (dy, saved) => backward(saved, dy)),
       weights: withGradient(
         weights,
-        (dWeights, saved) => backward(saved, tf.zerosLike(output), dWeights),
+        (dWeights, saved) => backward(saved, tf.zeros(output.shape), dWeights),
       ),
     };
   });

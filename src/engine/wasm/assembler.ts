@@ -107,6 +107,10 @@ export class FunctionBody {
   i32LtS(): this {
     return this.op(0x48);
   }
+  /** `i32.lt_u`: unsigned (heap addresses above 2 GiB stay in order) */
+  i32LtU(): this {
+    return this.op(0x49);
+  }
   /** `i32.le_s` */
   i32LeS(): this {
     return this.op(0x4c);

@@ -16,12 +16,13 @@
  * weights are an output (the backward pass needs them, and the course's pictures show them). A
  * weight that is exactly 0 (a hidden key) is skipped: a causal mask halves the work.
  *
- * A hidden key's score here is −1e9 itself, where the formula adds −1e9 to the scaled product;
- * both give it the weight 0 exactly (exp underflows), so the two differ only for a query that
- * may see no key at all (the formula's scores then differ by the rounding of −1e9 + s, these
- * are equal: uniform weights). The mask gets no gradient. The numbers of a row go 4 at a time:
- * the head sizes of q and v must be multiples of 4 ({@link attentionKernelFits}); sums are
- * float32, in the order of the keys.
+ * Where four keys in a row are all hidden their scores are −1e9 itself (no products are
+ * computed), and a hidden key met one at a time likewise; elsewhere a score is the formula's,
+ * s + (1 − m)·(−1e9). Either way a hidden key's weight is exactly 0 (exp underflows), so the
+ * two differ only for a query that may see no key at all (uniform weights both ways, up to
+ * rounding). The mask gets no gradient. The numbers of a row go 4 at a time: the head sizes of
+ * q and v must be multiples of 4 ({@link attentionKernelFits}); sums are float32, each dot
+ * product and the softmax's denominator in four lanes added at the end.
  *
  * @module
  */

@@ -75,7 +75,7 @@ function emitRowVectors(
 ): void {
   f.get(l.row).set(l.at);
   f.get(l.row).get(l.V).i32Const(-4).i32And().i32Const(4).i32Mul().i32Add().set(l.end);
-  f.while(() => f.get(l.at).get(l.end).i32LtS(), () => {
+  f.while(() => f.get(l.at).get(l.end).i32LtU(), () => {
     body();
     f.get(l.at).i32Const(16).i32Add().set(l.at);
   });
@@ -94,7 +94,7 @@ function emitRowVectors(
 function emitTail(f: FunctionBody, l: RowLocals, body: () => void): void {
   f.i32Const(0).set(l.j);
   f.while(
-    () => f.get(l.end).get(l.j).i32Add().get(l.row).get(l.V).i32Const(4).i32Mul().i32Add().i32LtS(),
+    () => f.get(l.end).get(l.j).i32Add().get(l.row).get(l.V).i32Const(4).i32Mul().i32Add().i32LtU(),
     () => {
       body();
       f.get(l.j).i32Const(4).i32Add().set(l.j);
