@@ -2,7 +2,8 @@
  * `deno task bench:train`: the training speed of each training lesson's model, by its own recipe
  * (model, batch, optimizer, loss), on one thread and on two (each step's batch split over two
  * threads, as the recipes train), with the kernel calls a step makes, each with attention and
- * cross-entropy by their formulas (as the shipped checkpoints were trained) and by their kernels; then PyTorch's step of
+ * cross-entropy by their formulas and by their kernels (each recipe's `fusedKernels` says which
+ * way its checkpoint was trained); then PyTorch's step of
  * lesson 7's model where a Python with torch is found, and GFLOP/s of the matrix products.
  *
  * The lessons: 7 (character GPT on Moby Dick), 9 (spelling → pronunciation encoder-decoder), 10
@@ -26,6 +27,7 @@ import {
   EncoderDecoder,
   EncoderOnly,
   fineTuneSpam,
+  fusedKernelsInUse,
   G2P_TRAINING,
   g2pConfig,
   g2pData,
@@ -65,13 +67,22 @@ import { option } from "./training_run.ts";
 const timedSteps = Number(option("--steps") ?? 20);
 const only = option("--only")?.split(",").map(Number);
 
-/** A recipe's settings for a run of `steps` steps on `shards` threads, validating once at the end. */
+/**
+ * A recipe's settings for a run of `steps` steps on `shards` threads, validating once at the end,
+ * with attention and cross-entropy as the row says (`useFusedKernels`), whatever the recipe says.
+ */
 function shortRun<S extends { steps: number; schedule: TrainingSettings["schedule"] }>(
   recipe: S,
   steps: number,
   shards: number,
-): S & { evalEvery: number; shards: number; evalBatches: number } {
-  return { ...withSteps(recipe, steps), evalEvery: steps, shards, evalBatches: 1 };
+): S & { evalEvery: number; shards: number; evalBatches: number; fusedKernels: boolean } {
+  return {
+    ...withSteps(recipe, steps),
+    evalEvery: steps,
+    shards,
+    evalBatches: 1,
+    fusedKernels: fusedKernelsInUse(),
+  };
 }
 
 /** One row of the table: a lesson's training function, run for `steps` steps on `shards` threads. */
@@ -234,8 +245,8 @@ function printProfile(two: KernelCall[], one: KernelCall[]): void {
 
 console.log(
   `training steps (wasm; ${timedSteps} timed steps a row; kernel calls per step on one thread), ` +
-    `with attention and cross-entropy by their formulas (as the shipped checkpoints were trained) ` +
-    `and by their kernels (initCourse({ fusedKernels: true })):`,
+    `with attention and cross-entropy by their formulas and by their kernels ` +
+    `(each recipe's fusedKernels says which way its checkpoint was trained):`,
 );
 console.log(
   `  ${"lesson".padEnd(44)} ${"way".padEnd(9)} ${"1 thread".padStart(11)} ${

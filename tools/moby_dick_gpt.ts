@@ -94,6 +94,7 @@ export async function trainAndSave(
     made,
     seed,
     backend: run.backend,
+    settings,
     result: run.result,
     extra: { valLoss: run.valLoss, trainLoss: run.trainLoss },
   });

@@ -70,6 +70,7 @@ await saveRun(out, model, {
   made: "deno task train:g2p",
   seed: G2P_SEED,
   backend: runtime.backend,
+  settings,
   result,
   extra: {
     letters: data.letters.toJSON(),

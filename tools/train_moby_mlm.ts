@@ -50,6 +50,7 @@ await saveRun(out, model, {
   made: "deno task train:moby_mlm",
   seed: MLM_SEED,
   backend: runtime.backend,
+  settings,
   result,
   extra: { valLoss: result.finalVal, heldOutAccuracy: accuracy },
 });

@@ -71,6 +71,7 @@ await saveRun(out, model, {
   made: "deno task train:sotu_gpt",
   seed: SOTU_GPT_SEED,
   backend: runtime.backend,
+  settings,
   result,
   extra: {
     valLoss,

@@ -60,6 +60,7 @@ await saveRun(out, model, {
   made: "deno task train:sum_chat",
   seed: SUM_CHAT_SEED,
   backend: runtime.backend,
+  settings,
   result,
   extra: { valLoss: result.finalVal, heldOutAccuracy: accuracy },
 });

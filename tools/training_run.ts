@@ -6,11 +6,13 @@
  */
 import {
   type CheckpointInfo,
+  fusedKernelsInUse,
   type Module,
   saveCheckpoint,
   type Schedule,
   type TrainingRecord,
   type TrainingResult,
+  type TrainingSettings,
   withSteps,
 } from "../src/mod.ts";
 
@@ -49,7 +51,8 @@ export function logValidation(r: TrainingRecord): void {
 
 /**
  * Save `model` to `out` with the run's facts in the metadata: the command that made it, steps,
- * seed, time per step, backend, `extra` figures, and the loss curve (every 10th step and every
+ * seed, time per step, backend, threads, whether attention and cross-entropy ran by the engine's
+ * kernels, `extra` figures, and the loss curve (every 10th step and every
  * validation), for a lesson to draw without training.
  */
 export async function saveRun(
@@ -59,6 +62,7 @@ export async function saveRun(
     made: string;
     seed: number;
     backend: string;
+    settings: Pick<TrainingSettings, "shards" | "fusedKernels">;
     result: TrainingResult;
     extra: Record<string, unknown>;
   },
@@ -76,6 +80,8 @@ export async function saveRun(
       seconds: info.result.seconds,
       msPerStep: (1000 * info.result.seconds) / steps,
       backend: info.backend,
+      threads: info.settings.shards ?? 1,
+      fusedKernels: info.settings.fusedKernels ?? fusedKernelsInUse(),
       history: info.result.history.filter((r) => r.step % 10 === 0 || r.val !== undefined),
     },
   });

@@ -11,9 +11,9 @@
  * ({@link fastAttention}) gives its output and its weights: `undefined` or both.
  *
  * Attention and cross-entropy take their kernels only when {@link useFusedKernels} says so
- * (`initCourse({ fusedKernels: true })`; off by default): the shipped checkpoints, and the
- * lessons' checks that a full run reproduces them, were made with the formulas, and a training
- * run's numbers depend on the order of every sum.
+ * (`initCourse({ fusedKernels: true })`; off by default). A training run's numbers depend on
+ * the order of every sum, so each recipe says which way its checkpoint was trained
+ * (`TrainingSettings.fusedKernels`), and a lesson's full run reproduces it either way.
  *
  * @module
  */

@@ -9,6 +9,7 @@ import { requireOneOf } from "../runtime/checks.ts";
 import { DEFAULT_SEED, setSeed } from "../runtime/random.ts";
 import { fastMatMulFused, registerFastMatMul } from "./wasm/matmul.ts";
 import { useFusedKernels } from "./fast_ops.ts";
+import { shareSavedTensors } from "./shared_saves.ts";
 import { registerWasmAttention } from "./wasm/attention.ts";
 import { registerWasmCrossEntropy } from "./wasm/cross_entropy.ts";
 import { registerWasmGelu } from "./wasm/gelu.ts";
@@ -27,7 +28,8 @@ export interface InitOptions {
   seed?: number;
   /**
    * Attention and cross-entropy by one kernel each way (`fast_ops.ts`, `useFusedKernels`)
-   * instead of their formulas; default false, as the shipped checkpoints were trained.
+   * instead of their formulas; default false. A training run sets it as its recipe says
+   * (`TrainingSettings.fusedKernels`) and restores it after.
    */
   fusedKernels?: boolean;
 }
@@ -68,7 +70,8 @@ export interface CourseRuntime {
  *   one backward each (`wasm/gelu.ts`, `wasm/norms.ts`, `wasm/rotary.ts`, `wasm/attention.ts`,
  *   `wasm/cross_entropy.ts`; attention's and cross-entropy's are used with
  *   `options.fusedKernels`), and the course's matrix-product kernel
- *   for wasm (`wasm/matmul.ts`; it says why if it cannot).
+ *   for wasm (`wasm/matmul.ts`; it says why if it cannot);
+ * - keeps the tensors a gradient needs as shared handles rather than copies (`shared_saves.ts`).
  *
  * Calling it again (a re-run notebook cell) is harmless: it re-seeds and re-selects the backend.
  */
@@ -84,6 +87,7 @@ export async function initCourse(options: InitOptions = {}): Promise<CourseRunti
   registerWasmAttention();
   registerWasmCrossEntropy();
   useFusedKernels(options.fusedKernels ?? false);
+  shareSavedTensors();
   const fastMatMul = registerFastMatMul();
   if (!fastMatMulFused()) {
     console.warn(

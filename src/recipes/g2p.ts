@@ -88,6 +88,7 @@ export const G2P_TRAINING: Seq2SeqTrainingSettings = {
   labelSmoothing: 0.1, // 0 gave the lowest loss but the most errors: smoothing buys choices
   evalEvery: 500,
   shards: 2, // each step's 128 words split over two threads
+  fusedKernels: false, // attention and cross-entropy by their formulas, as the checkpoint was trained
 };
 
 /** The seed of the shipped run. */

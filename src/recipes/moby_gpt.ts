@@ -40,6 +40,7 @@ export const MOBY_GPT_TRAINING: TrainingSettings = {
   evalEvery: 100,
   evalBatches: 20, // 20 fixed batches during training; 200 at the end (below)
   shards: 2, // each step's 12 windows split over two threads (the engine's DataParallel)
+  fusedKernels: false, // attention and cross-entropy by their formulas, as the checkpoint was trained
 };
 
 /** Batches in the final validation measurement (200, as `pytorch/moby_gpt.py` measures too). */
@@ -78,6 +79,7 @@ export const OVERFIT_TRAINING: TrainingSettings = {
   evalEvery: 25,
   evalBatches: 8,
   shards: 1,
+  fusedKernels: false,
 };
 
 /** Characters of the small slice the model overfits: the first 5,000 of the training text. */

@@ -120,6 +120,8 @@ export const MLM_TRAINING: Omit<TrainingSettings, "evalBatches"> = {
   clipNorm: 1,
   optimizer: { beta1: 0.9, beta2: 0.98, weightDecay: 0.01 },
   evalEvery: 100,
+  shards: 2, // each step's 128 sequences split over two threads
+  fusedKernels: true, // attention and cross-entropy by the engine's kernels, as the checkpoint was trained
 };
 
 /** The seed of the shipped run. */

@@ -46,6 +46,7 @@ export const SOTU_GPT_TRAINING: TrainingSettings = {
   evalEvery: 100,
   evalBatches: 10,
   shards: 2,
+  fusedKernels: false, // attention and cross-entropy by their formulas, as the checkpoint was trained
 };
 
 /** Batches of the final validation measurement. */

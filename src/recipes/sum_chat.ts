@@ -159,6 +159,7 @@ export const SUM_CHAT_TRAINING: Omit<TrainingSettings, "evalBatches"> = {
   clipNorm: 1,
   optimizer: { beta1: 0.9, beta2: 0.99, weightDecay: 0.1 },
   evalEvery: 100,
+  fusedKernels: false, // attention and cross-entropy by their formulas, as the checkpoint was trained
 };
 
 /** The seed of the shipped run. */

@@ -10,10 +10,12 @@
 import * as tf from "@tensorflow/tfjs";
 import {
   DataParallel,
+  fusedKernelsInUse,
   type HostBatch,
   MAX_SHARDS,
   type TensorBatch,
   toHost,
+  useFusedKernels,
 } from "../engine/mod.ts";
 import type { GPT } from "../models/gpt.ts";
 import {
@@ -53,6 +55,12 @@ export interface TrainingSettings {
    * thread alone). Set it to the number of cores; see `engine/data_parallel.ts`.
    */
   shards?: number;
+  /**
+   * Compute attention and cross-entropy by the engine's kernels during the run (`true`) or by
+   * their formulas (`false`); unset, as the course is set (`useFusedKernels`). A recipe sets it
+   * to say how its checkpoint was trained: the order of the sums differs, and so does the run.
+   */
+  fusedKernels?: boolean;
 }
 
 /**
@@ -66,6 +74,13 @@ export function checkTrainingSettings(
   requirePositiveInteger("settings.steps", settings.steps);
   requirePositiveInteger("settings.evalEvery", settings.evalEvery);
   requirePositiveInteger("settings.shards", settings.shards ?? 1, MAX_SHARDS);
+  if (!["boolean", "undefined"].includes(typeof settings.fusedKernels)) {
+    throw new Error(
+      `settings.fusedKernels must be true, false or left out, got ${
+        JSON.stringify(settings.fusedKernels)
+      } (${typeof settings.fusedKernels})`,
+    );
+  }
   for (const key of ["batchSize", "evalBatches"] as const) {
     if (key in settings) requirePositiveInteger(`settings.${key}`, settings[key]);
   }
@@ -104,7 +119,9 @@ export interface TrainingResult {
  *
  * With `settings.shards` > 1, each batch's gradients are computed on that many threads at once
  * (the engine's `DataParallel`, each worker with a replica of the model). Validation and the
- * update stay on this thread.
+ * update stay on this thread. With `settings.fusedKernels` set, the whole run (its threads,
+ * validation and `onStep` too) computes attention and cross-entropy that way; the course's
+ * setting comes back at the end, whether the run ends or fails.
  *
  * @param next draws the next training batch (its tensors are freed after the step)
  * @param onStep called after every step; awaited, so it may update a display
@@ -122,13 +139,16 @@ export async function trainLoop<K extends ModelKind>(
   const trainable = trainableParameters(model);
   const frozen = [...model.parameters().keys()].filter((name) => !trainable.has(name));
   const optimizer = new AdamW(trainable, settings.optimizer);
-  const threads = shards > 1
-    ? await DataParallel.start({ ...replicaJob(task), frozen }, model, shards)
-    : undefined;
-  const started = performance.now();
+  const kernelsBefore = useFusedKernels(settings.fusedKernels ?? fusedKernelsInUse());
+  let threads: DataParallel | undefined;
   const history: TrainingRecord[] = [];
   let finalVal = NaN;
+  let started = NaN;
   try {
+    if (shards > 1) {
+      threads = await DataParallel.start({ ...replicaJob(task), frozen }, model, shards);
+    }
+    started = performance.now();
     for (let step = 0; step < settings.steps; step++) {
       const options = {
         learningRate: learningRateAt(step, settings.schedule),
@@ -163,6 +183,7 @@ export async function trainLoop<K extends ModelKind>(
       await onStep?.(record);
     }
   } finally {
+    useFusedKernels(kernelsBefore);
     optimizer.dispose();
     threads?.close();
   }

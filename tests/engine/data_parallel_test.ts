@@ -4,6 +4,7 @@ import {
   DataParallel,
   EncoderDecoder,
   EncoderOnly,
+  fusedKernelsInUse,
   GPT,
   type HostBatch,
   IGNORE_TARGET,
@@ -21,6 +22,7 @@ import {
   type TrainingTask,
   trainLanguageModel,
   trainLoop,
+  useFusedKernels,
 } from "../../src/mod.ts";
 import { matrix, TINY_GPT } from "../fixtures.ts";
 
@@ -287,4 +289,95 @@ Deno.test("frozen parameters: the job must name the model's, and freezing after 
     parallel.close();
     model.dispose();
   }
+});
+
+Deno.test("a recipe's fusedKernels holds for its run, on one thread or two, and the setting comes back", async () => {
+  const tokens = Int32Array.from({ length: 400 }, (_, i) => (i * 5 + (i >> 2)) % 11);
+  const settings = {
+    steps: 2,
+    batchSize: 4,
+    schedule: { max: 1e-2, min: 1e-3, warmup: 1, total: 2 },
+    clipNorm: 1,
+    optimizer: {},
+    evalEvery: 2,
+    evalBatches: 1,
+  };
+  /** The losses of a run with the recipe's setting, and the attention kernel calls on this thread. */
+  const run = async (fusedKernels: boolean | undefined, shards: number) => {
+    setSeed(8);
+    const model = new GPT(TINY_GPT);
+    try {
+      let losses: number[] = [];
+      const profile = await tf.profile(async () => {
+        const result = await trainLanguageModel(
+          model,
+          tokens,
+          tokens,
+          { ...settings, shards, fusedKernels },
+          new Random(9),
+        );
+        losses = result.history.flatMap((r) => [r.train, r.val ?? NaN]);
+      });
+      const fused = profile.kernels.filter((k) => k.name === "CourseAttention").length;
+      return { losses, fused };
+    } finally {
+      model.dispose();
+    }
+  };
+  const runs: Record<string, Awaited<ReturnType<typeof run>>> = {};
+  try {
+    for (const course of [false, true]) {
+      useFusedKernels(course);
+      for (const shards of [1, 2]) {
+        for (const recipe of [undefined, true, false]) {
+          runs[`${course} ${shards} ${recipe}`] = await run(recipe, shards);
+          assertEquals(fusedKernelsInUse(), course, "the course's setting comes back after a run");
+        }
+        const [kernels, formulas] = [
+          runs[`${course} ${shards} true`],
+          runs[`${course} ${shards} false`],
+        ];
+        assert(
+          kernels.fused > 0 && formulas.fused === 0,
+          `shards ${shards}: the recipe's way is used`,
+        );
+        assertAlmostEquals(
+          kernels.losses[0],
+          formulas.losses[0],
+          1e-4,
+          "the two ways agree to rounding",
+        );
+      }
+    }
+  } finally {
+    useFusedKernels(false);
+  }
+  for (const shards of [1, 2]) {
+    // A recipe's way, whatever the course's: the same run, bit for bit, on every thread.
+    for (const way of [true, false]) {
+      assertEquals(
+        runs[`${!way} ${shards} ${way}`].losses,
+        runs[`${way} ${shards} undefined`].losses,
+      );
+    }
+    assertEquals(runs[`true ${shards} undefined`].fused > 0, true, "unset, the course's way");
+    assertEquals(runs[`false ${shards} undefined`].fused, 0, "unset, the course's way");
+  }
+  useFusedKernels(false);
+  const model = new GPT(TINY_GPT);
+  const before = tf.memory().numTensors;
+  const failing = () => {
+    assertEquals(fusedKernelsInUse(), true, "during the run, the recipe's way");
+    throw new Error("stop here");
+  };
+  for (const shards of [1, 2]) {
+    const recipe = { ...settings, shards, fusedKernels: true };
+    let message = "";
+    await trainLanguageModel(model, tokens, tokens, recipe, new Random(1), failing)
+      .catch((e: Error) => (message = e.message));
+    assertEquals(message, "stop here", `shards ${shards}: the failure reaches the caller`);
+    assertEquals(fusedKernelsInUse(), false, `shards ${shards}: a failed run restores the setting`);
+  }
+  assertEquals(tf.memory().numTensors, before, "a failed run leaves no tensors behind");
+  model.dispose();
 });
