@@ -6,6 +6,8 @@
  * - `init.ts`: {@link initCourse}, which picks the backend and registers the kernels;
  * - `fast_ops.ts`: attention, cross-entropy, LayerNorm, RMSNorm, GELU and rotary positions by
  *   one kernel each, or `undefined` (the core then uses its formula);
+ * - `linear_gradient.ts`: a linear layer's `x · W + b` differentiated as one operation;
+ * - `shared_saves.ts`: tensors kept for the backward pass as handles, without a kernel call;
  * - `tensor_numbers.ts`: a tensor's numbers read and written in place (the optimizer, the
  *   threads);
  * - `wasm/`: the WebAssembly kernels and the small assembler that writes them (matrix product,
@@ -27,6 +29,7 @@ export {
   fusedKernelsInUse,
   useFusedKernels,
 } from "./fast_ops.ts";
+export { fastLinear } from "./linear_gradient.ts";
 export { readNumbers, writeNumbers } from "./tensor_numbers.ts";
 export { AdamWKernel, type AdamWStep } from "./wasm/adamw.ts";
 export { type BatchGradients, DataParallel, MAX_SHARDS } from "./data_parallel.ts";
