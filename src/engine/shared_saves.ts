@@ -33,6 +33,9 @@ interface CloningEngine {
   };
 }
 
+/** A kept handle's gradient, as the engine's own `clone` records it: `dy` as float32. */
+const handleGradient = (dy: tf.Tensor) => ({ x: () => tf.cast(dy, "float32") });
+
 /** The engine's own `clone`, before {@link shareSavedTensors} replaced it. */
 let engineClone: ((x: tf.Tensor) => tf.Tensor) | undefined;
 
@@ -52,8 +55,7 @@ export function shareSavedTensors(): void {
     if (owner !== engine.backend || x.dtype === "string") return original(x);
     engine.backend.incRef(x.dataId);
     const y = engine.makeTensorFromTensorInfo({ dataId: x.dataId, shape: x.shape, dtype: x.dtype });
-    const gradient = (dy: tf.Tensor) => ({ x: () => tf.cast(dy, "float32") });
-    engine.addTapeNode(engine.state.activeScope.name, { x }, [y], gradient, [], {});
+    engine.addTapeNode(engine.state.activeScope.name, { x }, [y], handleGradient, [], {});
     return y;
   };
 }

@@ -26,7 +26,7 @@ import {
   type TrainingTask,
 } from "../models/registry.ts";
 import { trainableParameters } from "../nn/module.ts";
-import { requireInRange, requirePositiveInteger } from "../runtime/checks.ts";
+import { requireBoolean, requireInRange, requirePositiveInteger } from "../runtime/checks.ts";
 import type { Random } from "../runtime/random.ts";
 import { AdamW, type AdamWOptions, checkAdamWOptions } from "./adamw.ts";
 import { sampleBatch } from "./batches.ts";
@@ -74,12 +74,8 @@ export function checkTrainingSettings(
   requirePositiveInteger("settings.steps", settings.steps);
   requirePositiveInteger("settings.evalEvery", settings.evalEvery);
   requirePositiveInteger("settings.shards", settings.shards ?? 1, MAX_SHARDS);
-  if (!["boolean", "undefined"].includes(typeof settings.fusedKernels)) {
-    throw new Error(
-      `settings.fusedKernels must be true, false or left out, got ${
-        JSON.stringify(settings.fusedKernels)
-      } (${typeof settings.fusedKernels})`,
-    );
+  if (settings.fusedKernels !== undefined) {
+    requireBoolean("settings.fusedKernels", settings.fusedKernels);
   }
   for (const key of ["batchSize", "evalBatches"] as const) {
     if (key in settings) requirePositiveInteger(`settings.${key}`, settings[key]);

@@ -363,7 +363,6 @@ Deno.test("a recipe's fusedKernels holds for its run, on one thread or two, and 
     assertEquals(runs[`true ${shards} undefined`].fused > 0, true, "unset, the course's way");
     assertEquals(runs[`false ${shards} undefined`].fused, 0, "unset, the course's way");
   }
-  useFusedKernels(false);
   const model = new GPT(TINY_GPT);
   const before = tf.memory().numTensors;
   const failing = () => {
