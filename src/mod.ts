@@ -406,6 +406,15 @@ export {
   trainSotuTokenizer,
 } from "./recipes/sotu_gpt.ts";
 export {
+  EMAIL_GPT_FINAL_EVAL_BATCHES,
+  EMAIL_GPT_SEED,
+  EMAIL_GPT_TRAINING,
+  EMAIL_LM_CHARACTERS,
+  emailLanguageText,
+  type EmailTokens,
+  emailTokens,
+} from "./recipes/email_gpt.ts";
+export {
   baselineRun,
   budgetEmails,
   classificationBatch,

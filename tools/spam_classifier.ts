@@ -1,12 +1,14 @@
 /**
- * Lesson 13's fine-tuning runs (`src/recipes/spam_classifier.ts`), from the pretrained GPT in
- * `data/sotu_gpt.ckpt`:
+ * Lesson 13's fine-tuning runs (`src/recipes/spam_classifier.ts`), from the GPT pretrained on the
+ * speeches and then on the training emails' text, `data/email_gpt.ckpt`:
  *
  * - `deno task train:spam_classifier` fine-tunes the lesson's best method on every training email
  *   and saves `data/spam_classifier.ckpt` (the lesson loads it in quick mode);
  * - `deno task grid:spam_classifier` runs every method (the bag-of-words baseline and the four
- *   ways to train the transformer) at every label budget, writes `data/spam_grid.json`, and
- *   saves the best method's run on every email as `data/spam_classifier.ckpt` too.
+ *   ways to train the transformer) at every label budget, and full fine-tuning of the GPT
+ *   pretrained on the speeches alone (`data/sotu_gpt.ckpt`) and of a head on the last token's
+ *   state, writes `data/spam_grid.json`, and saves the best method's run on every email as
+ *   `data/spam_classifier.ckpt` too.
  *
  * `--steps N` trains every run N steps (the schedule shortened to match: a quick check of the
  * task); `--out PATH` writes the grid elsewhere; `--checkpoint PATH` the classifier.
@@ -37,7 +39,8 @@ const checkpointOut = option("--checkpoint") ?? data("spam_classifier.ckpt");
 const steps = option("--steps") === undefined ? undefined : Number(option("--steps"));
 
 const runtime = await initCourse();
-const pretrained = await readCheckpoint(data("sotu_gpt.ckpt"));
+const pretrained = await readCheckpoint(data("email_gpt.ckpt"));
+const speeches = grid ? await readCheckpoint(data("sotu_gpt.ckpt")) : undefined;
 const tokenizer = tokenizerFromJSON(pretrained.header.tokenizer);
 const emails = spamData(tokenizer);
 console.log(`${emails.train.length} training emails, ${emails.test.length} test emails`);
@@ -88,6 +91,15 @@ for (const labels of budgets) {
       });
       console.log(`saved ${checkpointOut}`);
     }
+    model.dispose();
+  }
+  if (speeches !== undefined) {
+    // Full fine-tuning from the model that never read an email, for the comparison of section 9.
+    const { run, model } = await fineTuneRun("full", emails, labels, speeches, logMeasurement, {
+      steps,
+    });
+    runs.push(run);
+    console.log(`${describe(run)} (pretrained on the speeches alone)`);
     model.dispose();
   }
   if (grid && labels < Infinity) {

@@ -12,6 +12,7 @@ import {
   encodeEmails,
   FINE_TUNE_METHODS,
   type FineTuneMethod,
+  fineTuneRun,
   GPT,
   type GPTClassifier,
   type GPTConfig,
@@ -38,7 +39,7 @@ const LLAMA_TINY: GPTConfig = { ...TINY, ...LLAMA_STYLE, numKVHeads: 2 };
 const METHODS: FineTuneMethod[] = ["scratch", "full", "last-block", "lora"];
 
 /** A tiny Llama-style GPT's weights, through the checkpoint format: the "pretrained" model. */
-function tinyPretrained(): Checkpoint {
+function tinyPretrained(metadata: Record<string, unknown> = {}): Checkpoint {
   setSeed(77); // not SPAM_SEED: a classifier from scratch must not start from these weights
   const gpt = new GPT(LLAMA_TINY);
   const values: CheckpointValues = new Map();
@@ -46,7 +47,7 @@ function tinyPretrained(): Checkpoint {
     values.set(name, { shape: variable.shape, data: Float32Array.from(variable.dataSync()) });
   }
   const checkpoint = decodeCheckpoint(
-    encodeCheckpoint({ kind: "gpt", config: gpt.config, tokenizer: null }, values),
+    encodeCheckpoint({ kind: "gpt", config: gpt.config, tokenizer: null, metadata }, values),
   );
   gpt.dispose();
   return checkpoint;
@@ -260,6 +261,7 @@ Deno.test("readSpamGrid reads the grid file and names the fields a wrong one lac
     const run: SpamRun = {
       method: "lora",
       pooling: "mean",
+      pretrained: "deno task train:email_gpt",
       labels: 50,
       steps: 100,
       trainable: 28930,
@@ -275,7 +277,11 @@ Deno.test("readSpamGrid reads the grid file and names the fields a wrong one lac
       backend: "wasm",
       trainEmails: 5324,
       testEmails: 592,
-      runs: [run, { ...run, method: "bag-of-words", pooling: undefined, steps: 0 }],
+      runs: [
+        run,
+        { ...run, method: "scratch", pretrained: undefined },
+        { ...run, method: "bag-of-words", pooling: undefined, pretrained: undefined, steps: 0 },
+      ],
     };
     await Deno.writeTextFile(path, JSON.stringify(grid));
     assertEquals(await readSpamGrid(path), JSON.parse(JSON.stringify(grid)));
@@ -295,7 +301,40 @@ Deno.test("readSpamGrid reads the grid file and names the fields a wrong one lac
     assert((await failure({ ...grid, runs: [] })).includes("runs (a list of at least one run)"));
     const badConfusion = await failure({ ...grid, runs: [{ ...run, confusion: [[1, 2]] }] });
     assert(badConfusion.includes("runs[0].confusion (a 2 × 2 matrix)"), badConfusion);
+    const { pretrained: ___, ...unsaid } = run;
+    const noStart = await failure({ ...grid, runs: [unsaid] });
+    assert(
+      noStart.includes("runs[0].pretrained (the command that made the pretrained model)"),
+      noStart,
+    );
   } finally {
     await Deno.remove(path);
   }
+});
+
+Deno.test("fineTuneRun: trains and scores a method, and records which pretrained model it started from", async () => {
+  const tokenizer = CharTokenizer.train("ab x");
+  const train = ["ab ab", "x x", "ab x ab", "xx", "a b a", "x a x"].map((text, i) =>
+    email(String(i).padStart(5, "0"), i % 2 === 0 ? 1 : 0, text)
+  );
+  const test = [email("00100", 1, "ab ab ab"), email("00101", 0, "x xx")];
+  const data: SpamData = {
+    train,
+    test,
+    encoded: new Map(train.map((e, i) => [e, encodeEmails(tokenizer, train, 16)[i]])),
+    encodedTest: encodeEmails(tokenizer, test, 16),
+  };
+  const pretrained = tinyPretrained({ made: "deno task train:tiny" });
+  const tensors = tf.memory().numTensors;
+  for (const method of ["full", "scratch"] as const) {
+    const { run, model, predictions } = await fineTuneRun(method, data, 4, pretrained, undefined, {
+      steps: 2,
+    });
+    assertEquals(run.pretrained, method === "full" ? "deno task train:tiny" : undefined, method);
+    assertEquals([run.method, run.labels, run.steps, run.pooling], [method, 4, 2, SPAM_POOLING]);
+    assertEquals(predictions.predicted.length, 2);
+    assertEquals(run.confusion.flat().reduce((a, b) => a + b), 2);
+    model.dispose();
+  }
+  assertEquals(tf.memory().numTensors, tensors);
 });
