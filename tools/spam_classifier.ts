@@ -17,13 +17,16 @@
  */
 import {
   baselineRun,
+  type Checkpoint,
   FINE_TUNE_METHODS,
   fineTuneRun,
   initCourse,
+  type Pooling,
   readCheckpoint,
   saveCheckpoint,
   SPAM_BEST_METHOD,
   SPAM_LABEL_BUDGETS,
+  SPAM_POOLING,
   spamData,
   type SpamGrid,
   type SpamRun,
@@ -58,6 +61,16 @@ const logMeasurement = (r: TrainingRecord) => {
 };
 
 const runs: SpamRun[] = [];
+/** A grid row beside the methods: full fine-tuning from `start`, its head reading `pooling`. */
+async function extraFullRun(labels: number, start: Checkpoint, pooling: Pooling, note: string) {
+  const { run, model } = await fineTuneRun("full", emails, labels, start, logMeasurement, {
+    steps,
+    pooling,
+  });
+  runs.push(run);
+  console.log(`${describe(run)} (${note})`);
+  model.dispose();
+}
 const budgets = grid ? SPAM_LABEL_BUDGETS : [Infinity];
 for (const labels of budgets) {
   if (grid) {
@@ -95,22 +108,11 @@ for (const labels of budgets) {
   }
   if (speeches !== undefined) {
     // Full fine-tuning from the model that never read an email, for the comparison of section 9.
-    const { run, model } = await fineTuneRun("full", emails, labels, speeches, logMeasurement, {
-      steps,
-    });
-    runs.push(run);
-    console.log(`${describe(run)} (pretrained on the speeches alone)`);
-    model.dispose();
+    await extraFullRun(labels, speeches, SPAM_POOLING, "pretrained on the speeches alone");
   }
   if (grid && labels < Infinity) {
     // The head on the last token instead of the mean, for the comparison of section 4.
-    const { run, model } = await fineTuneRun("full", emails, labels, pretrained, logMeasurement, {
-      steps,
-      pooling: "last",
-    });
-    runs.push(run);
-    console.log(`${describe(run)} (last token)`);
-    model.dispose();
+    await extraFullRun(labels, pretrained, "last", "last token");
   }
 }
 if (grid) {
